@@ -1,0 +1,143 @@
+"""The ``drill`` command: a thin layer over the package API.
+
+Exit codes: 0 success, 2 bad input (scenario, plan, arguments), 1 anything else.
+Errors are one readable line each on stderr; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sim.api import FLAGSHIP, default_out, run_drill, write_run
+from sim.scenario import ScenarioError, load_scenario
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="drill — simulate an epidemic-response tabletop drill (桌面推演).",
+    pretty_exceptions_enable=False,
+)
+
+PlanOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--plan", "-p", help="plan overlay file; repeat to apply several in order"),
+]
+_state = {"debug": False}
+
+
+class BadInput(Exception):
+    """An argument that cannot be used (exit code 2)."""
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="show tracebacks")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+@app.command()
+def validate(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    plan: PlanOpt = None,
+) -> None:
+    """Check a scenario (and plans): exit 0 when valid, else one line per problem, exit 2."""
+    scn = load_scenario(scenario, plan or [])
+    typer.echo(
+        f"{scenario}: valid ({len(scn.agents)} agents, {len(scn.objectives)} objectives"
+        + (f", plans: {', '.join(p.id for p in scn.applied_plans)}" if scn.applied_plans else "")
+        + ")"
+    )
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        Path | None, typer.Argument(help="scenario YAML (default: the bundled flagship)")
+    ] = None,
+    plan: PlanOpt = None,
+    seed: Annotated[int | None, typer.Option(help="random seed (default: the scenario's)")] = None,
+    out: Annotated[Path | None, typer.Option(help="output directory")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    lang: Annotated[str, typer.Option(help="language of the printed summary: zh or en")] = "zh",
+) -> None:
+    """Run one scripted drill; write events.csv, events.jsonl and summary.json."""
+    if seed is not None and seed < 0:
+        raise BadInput("--seed must be >= 0")
+    if lang not in ("zh", "en"):
+        raise BadInput("--lang must be zh or en")
+    scn = load_scenario(scenario or FLAGSHIP, plan or [])
+    result = run_drill(scn, seed)
+    target = write_run(result, out or default_out(scn, result.seed))
+    if as_json:
+        typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2))
+        return
+    _print_summary(result.summary, target, lang)
+
+
+def _print_summary(summary: dict, target: Path, lang: str) -> None:
+    console = Console()
+    zh = lang == "zh"
+    console.print(
+        f"[bold]{summary['title'][lang]}[/bold]  seed={summary['seed']}  "
+        + (f"事件 {summary['events']} 条" if zh else f"{summary['events']} events")
+    )
+    inf, con = summary["infections"], summary["contacts"]
+    console.print(
+        f"感染 {inf['total']} 人；密接 暴露 {con['exposed']} / 判定 {con['identified']}"
+        f" / 隔离 {con['isolated']}"
+        if zh
+        else f"infections {inf['total']}; contacts exposed {con['exposed']} / identified "
+        f"{con['identified']} / isolated {con['isolated']}"
+    )
+    table = Table(title="目标评估" if zh else "Objectives")
+    for col in (
+        ("目标", "科目", "时限 h", "实际 h", "评级")
+        if zh
+        else ("objective", "subject", "standard h", "achieved h", "rating")
+    ):
+        table.add_column(col)
+    for o in summary["objectives"]:
+        achieved = "—" if o["achieved_h"] is None else f"{o['achieved_h']:.1f}"
+        table.add_row(o["title"][lang], o["subject"], f"{o['standard_h']:g}", achieved, o["rating"])
+    console.print(table)
+    console.print(("输出目录: " if zh else "written to: ") + str(target))
+
+
+def main() -> None:
+    """Console entry point: map failures onto exit codes and one-line messages."""
+    try:
+        app(standalone_mode=False)
+    except ScenarioError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        sys.exit(2)
+    except BadInput as err:
+        print(f"drill: error: {err}", file=sys.stderr)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        print("drill: aborted", file=sys.stderr)
+        sys.exit(130)
+    except typer.exceptions.TyperException as exc:  # usage errors: exit 2 with click's message
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        sys.exit(getattr(exc, "exit_code", 2))
+    except Exception as exc:  # the last line of defence of a CLI
+        if _state["debug"]:
+            raise
+        print(f"drill: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

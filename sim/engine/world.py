@@ -1,0 +1,103 @@
+"""The World: one replication's clock, random streams, agents, population and log.
+
+Subjects never call each other: they log events on the World and subscribe to
+the events other subjects log (tracing listens for ``case_confirmed``, transfer
+for ``contact_identified``).  That keeps one subject's behaviour in one file and
+makes the event log both the message bus and the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from datetime import timedelta
+from typing import Any
+
+import simpy
+
+from sim.engine.agents import StaffedAgent
+from sim.engine.log import Event, EventLog
+from sim.engine.population import Population
+from sim.engine.rng import Streams
+from sim.scenario.model import Scenario
+
+
+class World:
+    """State shared by the subjects of one replication."""
+
+    def __init__(self, scenario: Scenario, seed: int):
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.env = simpy.Environment()
+        self.streams = Streams(self.seed)
+        self.log = EventLog()
+        start = scenario.meta.start
+        self.start_hour = start.hour + start.minute / 60 + start.second / 3600
+        self.population = Population.build(scenario.region, self.streams.gen("population"))
+        self.agents = {aid: StaffedAgent(self, aid, spec) for aid, spec in scenario.agents.items()}
+        self.stores: dict[str, simpy.Store] = {}
+        self.infected: dict[int, float] = {}  # person → exposure time (for the processes)
+        self.isolated: dict[int, float] = {}  # person → time isolated
+        self.returnee: int | None = None
+
+    @property
+    def now(self) -> float:
+        return float(self.env.now)
+
+    def emit(
+        self, kind: str, subject: str, agent: str = "", entity: str | int = "", **details: Any
+    ) -> Event:
+        """Log an event at the current time; subscribers react to it."""
+        return self.log.append(self.env.now, kind, subject, agent, str(entity), **details)
+
+    def on(self, kind: str, callback: Callable[[Event], Any]) -> None:
+        """Run ``callback(event)`` for every event of ``kind``.
+
+        A callback that returns a generator is started as a SimPy process, so a
+        subject can react to an event with work that takes time.
+        """
+
+        def handler(event: Event) -> None:
+            result = callback(event)
+            if isinstance(result, Generator):
+                self.env.process(result)
+
+        self.log.subscribe(kind, handler)
+
+    def spawn(self, gen: Generator[Any, Any, Any]) -> simpy.Process:
+        return self.env.process(gen)
+
+    def store(self, name: str) -> simpy.Store:
+        """A named queue shared between subjects (e.g. people waiting for transfer)."""
+        if name not in self.stores:
+            self.stores[name] = simpy.Store(self.env)
+        return self.stores[name]
+
+    def responsible(self, subject: str) -> list[str]:
+        return list(self.scenario.responsibilities[subject].responsible)
+
+    def accountable(self, subject: str) -> str:
+        return self.scenario.responsibilities[subject].accountable
+
+    def handoff(
+        self, src: str, dst: str, subject: str, entity: str | int, **details: Any
+    ) -> Generator[Any, Any, None]:
+        """Pass something from ``src`` to ``dst`` after the declared handoff delay."""
+        h = self.scenario.handoff(src, dst)
+        if h is None:
+            raise LookupError(f"no handoff declared from '{src}' to '{dst}'")
+        delay = h.delay.sample(self.streams.gen(f"handoff/{src}/{dst}"))
+        yield self.env.timeout(delay)
+        self.emit(
+            "handoff",
+            subject,
+            dst,
+            entity,
+            source=src,
+            channel=h.channel,
+            delay_h=round(delay, 6),
+            **details,
+        )
+
+    def clock(self, t: float) -> str:
+        """Wall-clock time of scenario hour ``t`` (for presentation only)."""
+        return (self.scenario.meta.start + timedelta(hours=t)).isoformat(timespec="minutes")

@@ -1,0 +1,1 @@
+"""Transmission from the index case, coupled to the response."""

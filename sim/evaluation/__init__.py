@@ -1,0 +1,1 @@
+"""Evaluation: objectives, ratings and summaries, all computed from the event log."""

@@ -1,0 +1,63 @@
+"""The run summary (``summary.json``): every figure computed from the event log."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from sim.engine.log import EventLog
+from sim.evaluation.objectives import evaluate
+from sim.scenario.model import Scenario
+
+
+def agent_load(scenario: Scenario, log: EventLog, duration_h: float) -> dict[str, dict[str, Any]]:
+    """Per agent: tasks done, busy staff-hours, utilisation and the longest queue wait."""
+    started: dict[tuple[str, str, str], list[float]] = {}
+    load = {aid: {"tasks": 0, "busy_h": 0.0, "max_wait_h": 0.0} for aid in scenario.agents}
+    for e in log:
+        if e.kind == "task_start":
+            started.setdefault((e.agent, e.entity, e.details["task"]), []).append(e.t)
+            row = load[e.agent]
+            row["max_wait_h"] = max(row["max_wait_h"], e.details["wait_h"])
+        elif e.kind == "task_end":
+            t0 = started[(e.agent, e.entity, e.details["task"])].pop(0)
+            row = load[e.agent]
+            row["tasks"] += 1
+            row["busy_h"] += e.t - t0
+    for aid, row in load.items():
+        staff_h = scenario.agents[aid].staff * duration_h
+        row["utilisation"] = round(row["busy_h"] / staff_h, 6) if staff_h else 0.0
+        row["busy_h"] = round(row["busy_h"], 4)
+        row["max_wait_h"] = round(row["max_wait_h"], 4)
+    return load
+
+
+def summarize(scenario: Scenario, log: EventLog, seed: int) -> dict[str, Any]:
+    """The machine-readable result of one replication."""
+    duration = scenario.meta.duration_h
+    infections = log.of("infection")
+    isolated = log.of("isolated")
+    identified = {e.entity for e in log.of("contact_identified")}
+    modes = Counter(e.details["mode"] for e in isolated)
+    return {
+        "scenario": scenario.meta.id,
+        "title": {"zh": scenario.meta.title.zh, "en": scenario.meta.title.en},
+        "plans": [p.id for p in scenario.applied_plans],
+        "seed": seed,
+        "start": scenario.meta.start.isoformat(),
+        "duration_h": duration,
+        "events": len(log),
+        "infections": {
+            "total": len(infections),
+            "by_setting": dict(sorted(Counter(e.details["setting"] for e in infections).items())),
+        },
+        "contacts": {
+            "exposed": len(log.of("contact_exposed")),
+            "identified": len(identified),
+            "isolated": sum(1 for e in isolated if e.entity in identified),
+            "central_quarantine": modes.get("central_quarantine", 0),
+            "home_quarantine": modes.get("home_quarantine", 0),
+        },
+        "agents": agent_load(scenario, log, duration),
+        "objectives": evaluate(scenario, log),
+    }

@@ -1,0 +1,244 @@
+"""The typed scenario: what a drill file may say, checked by pydantic.
+
+Every model forbids unknown keys (typos are the commonest planner error) and
+states its ranges, so that :func:`sim.scenario.load_scenario` can report each
+problem as ``FILE:LINE: dotted.path: message``.  Per-subject parameters are
+declared next to the behaviour they drive, in ``sim/subjects/<subject>.py``, and
+collected by :mod:`sim.subjects.registry`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    field_validator,
+    model_validator,
+)
+
+from sim.scenario.distributions import Dist
+
+SUBJECTS: tuple[str, ...] = (
+    "data_verification",
+    "reporting",
+    "tracing",
+    "transfer_isolation",
+    "zone_control",
+    "traffic_control",
+    "treatment",
+    "testing",
+    "routine_prevention",
+)
+"""The nine drill subjects (推演科目), in the order of seed 001."""
+
+Layer = Literal["territorial", "departmental", "unit", "individual"]
+AgentKind = Literal[
+    "command",
+    "coordination",
+    "task_force",
+    "cdc",
+    "hospital",
+    "lab",
+    "police",
+    "township",
+    "community",
+    "external",
+]
+Slug = str
+
+
+class Strict(BaseModel):
+    """Base for scenario models: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A user-facing string in Chinese and English; a plain string serves both."""
+
+    zh: str
+    en: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"zh": value, "en": value}
+        return value
+
+    def __call__(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Meta(Strict):
+    id: Slug = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: Text
+    description: Text | None = None
+    illustrative: bool = True
+    start: datetime
+    duration_h: PositiveFloat
+    seed: NonNegativeInt = 0
+    rule_set: str = "8th-edition"
+
+
+class Community(Strict):
+    name: Text
+    population: PositiveInt
+    grid_workers: NonNegativeInt = 0
+
+
+class Township(Strict):
+    name: Text
+    communities: dict[Slug, Community] = Field(min_length=1)
+
+
+class Region(Strict):
+    name: Text
+    population: PositiveInt
+    household_size: Dist = Field(default_factory=lambda: {"dist": "fixed", "value": 2.8})
+    townships: dict[Slug, Township] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _population_adds_up(self) -> Region:
+        total = sum(c.population for t in self.townships.values() for c in t.communities.values())
+        if total != self.population:
+            raise ValueError(
+                f"population {self.population} differs from the sum of the communities ({total})"
+            )
+        return self
+
+
+class Duty(Strict):
+    """When an agent's staff are on post.  Outside ``hours``, only ``off_duty_staff``
+    work (a 24-hour duty officer, say); work arriving then waits for them."""
+
+    hours: tuple[float, float] = (0.0, 24.0)
+    off_duty_staff: NonNegativeInt = 0
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: tuple[float, float]) -> tuple[float, float]:
+        start, end = value
+        if not (0 <= start < end <= 24):
+            raise ValueError("duty hours must satisfy 0 <= start < end <= 24")
+        return value
+
+    @property
+    def always(self) -> bool:
+        return self.hours == (0.0, 24.0)
+
+
+class Agent(Strict):
+    """An organisation of the command structure that does work with limited staff."""
+
+    name: Text
+    kind: AgentKind
+    layer: Layer
+    staff: PositiveInt
+    duty: Duty = Field(default_factory=Duty)
+    reports_to: list[Slug] = Field(default_factory=list)
+    assumption: bool = False
+
+
+class Raci(Strict):
+    """Who is Responsible, Accountable, Consulted and Informed for one subject."""
+
+    responsible: list[Slug] = Field(min_length=1)
+    accountable: Slug
+    consulted: list[Slug] = Field(default_factory=list)
+    informed: list[Slug] = Field(default_factory=list)
+
+
+class Handoff(Strict):
+    """Information or work passing from one agent to another, with its delay (hours)."""
+
+    from_: Slug = Field(alias="from")
+    to: Slug
+    delay: Dist
+    channel: str = "report"
+
+
+class Inject(Strict):
+    """An MSEL entry delivered to a target agent at a scenario time."""
+
+    id: Slug
+    at_h: float = Field(ge=0)
+    target: Slug
+    type: Literal["information", "resource_loss", "new_finding", "public_opinion", "spot_check"]
+    subject: str
+    message: Text
+    expected_action: Text | None = None
+
+
+class EventMatch(Strict):
+    """An event kind, optionally restricted to events whose details match."""
+
+    kind: str
+    where: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value: Any) -> Any:
+        return {"kind": value} if isinstance(value, str) else value
+
+
+class Measure(Strict):
+    """Elapsed time from a ``start`` event to an ``end`` event.
+
+    With ``per: entity`` the time is taken for each entity (a contact, a case) from
+    its own start to its own end and aggregated with ``agg``; an entity that never
+    reaches the end makes the objective unachieved.  ``clock_from`` starts every
+    entity's clock at one common event instead ("all contacts isolated within 24 h
+    of the case report").  With ``per: none`` it is from the first start to the
+    first end at or after it.
+    """
+
+    start: EventMatch
+    end: EventMatch
+    per: Literal["none", "entity"] = "none"
+    agg: Literal["max", "mean", "p90", "median"] = "max"
+    clock_from: EventMatch | None = Field(
+        default=None,
+        description="with per: entity, start every entity's clock at the first such event",
+    )
+
+
+class Objective(Strict):
+    """A time standard (时限要求) to rate: achieved hours against ``standard_h``."""
+
+    id: Slug
+    subject: str
+    title: Text
+    measure: Measure
+    standard_h: PositiveFloat
+    source: str
+    local: bool = False
+
+
+class Ratings(Strict):
+    """How achieved time maps to HSEEP ratings, as multiples of the standard:
+    ≤ standard → P; ≤ ``S`` × standard → S; ≤ ``M`` × standard → M; else U."""
+
+    S: float = Field(default=1.25, gt=1)
+    M: float = Field(default=1.5, gt=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> Ratings:
+        if self.M < self.S:
+            raise ValueError("ratings need M >= S")
+        return self
+
+
+class PlanInfo(Strict):
+    """Metadata of a plan overlay (the ``plan:`` key of a plan file)."""
+
+    id: Slug = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: Text
+    description: Text | None = None

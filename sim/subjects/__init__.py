@@ -1,0 +1,1 @@
+"""The nine drill subjects, one module each; see :mod:`sim.subjects.registry`."""

@@ -1,0 +1,20 @@
+"""The drill subjects that the engine simulates, by code name.
+
+Each module defines ``Params`` (its scenario section), ``check(params, scenario)``
+(references pydantic cannot see) and ``install(world, params)`` (its SimPy
+processes and event subscriptions).  The order here is the install order.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from sim.subjects import reporting, testing, tracing, traffic_control, transfer_isolation
+
+SUBJECT_MODULES: dict[str, ModuleType] = {
+    "traffic_control": traffic_control,
+    "testing": testing,
+    "reporting": reporting,
+    "tracing": tracing,
+    "transfer_isolation": transfer_isolation,
+}

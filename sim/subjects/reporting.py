@@ -1,0 +1,123 @@
+"""信息报告 information reporting: from a positive result up the chain and to the public.
+
+The laboratory files the network direct report (网络直报), the CDC verifies and
+confirms the case, the report climbs the county chain (coordination office →
+leading group) through declared handoffs, the leading group activates the
+command, escalates to city and province, and the publicity task force releases
+authoritative information and holds the press conference.  Every step is work
+of a staffed agent, so a report arriving at night waits for whoever is on duty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+
+from sim.scenario.distributions import Dist
+from sim.scenario.schema import Strict
+from sim.subjects.common import AgentTask, Rel, missing_handoffs, unknown_agents
+
+if TYPE_CHECKING:
+    from sim.engine.log import Event
+    from sim.engine.world import World
+
+SUBJECT = "reporting"
+
+
+class PressConference(Strict):
+    agent: str
+    prep_time: Dist
+    earliest_hour: float = Field(default=9.0, ge=0, lt=24, description="clock hour of the day")
+    latest_hour: float = Field(default=21.0, gt=0, le=24, description="no conference after this")
+
+
+class Params(Strict):
+    direct_report: AgentTask = Field(description="network direct report by the lab or hospital")
+    verification: AgentTask = Field(description="CDC verification and case confirmation")
+    chain: list[str] = Field(min_length=1, description="county chain from the CDC to the command")
+    activation: AgentTask = Field(description="the leading group activates the command")
+    upward: list[str] = Field(default_factory=list, description="city, then province")
+    release: AgentTask = Field(description="authoritative public information release")
+    press_conference: PressConference
+
+
+def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
+    refs: list[tuple[Rel, str]] = [
+        (("direct_report", "agent"), params.direct_report.agent),
+        (("verification", "agent"), params.verification.agent),
+        (("activation", "agent"), params.activation.agent),
+        (("release", "agent"), params.release.agent),
+        (("press_conference", "agent"), params.press_conference.agent),
+    ]
+    refs += [(("chain", i), a) for i, a in enumerate(params.chain)]
+    refs += [(("upward", i), a) for i, a in enumerate(params.upward)]
+    yield from unknown_agents(scn, refs)
+    yield from missing_handoffs(scn, ("chain",), [params.direct_report.agent, *params.chain])
+    yield from missing_handoffs(scn, ("upward",), [params.chain[-1], *params.upward])
+    if params.chain[0] != params.verification.agent:
+        yield ("chain", 0), "the chain must start at the verifying agent"
+    if params.chain[-1] != params.activation.agent:
+        yield ("chain",), "the chain must end at the activating agent"
+    if scn.handoff(params.activation.agent, params.release.agent) is None:
+        yield (
+            ("release", "agent"),
+            (f"no handoff declared from '{params.activation.agent}' to '{params.release.agent}'"),
+        )
+
+
+def install(world: World, params: Params) -> None:
+    world.on("lab_result_positive", lambda e: _report(world, params, e))
+
+
+def _report(world: World, p: Params, positive: Event) -> Generator[Any, Any, None]:
+    case = positive.entity
+    gen = world.streams.gen("reporting")
+    lab = p.direct_report.agent
+    yield from world.agents[lab].work(
+        SUBJECT, "direct_report", case, p.direct_report.time.sample(gen)
+    )
+    world.emit("direct_report", SUBJECT, lab, case)
+    chain = [lab, *p.chain]
+    yield from world.handoff(lab, chain[1], SUBJECT, case)
+    cdc = p.verification.agent
+    yield from world.agents[cdc].work(
+        SUBJECT, "verification", case, p.verification.time.sample(gen)
+    )
+    world.emit("report_verified", SUBJECT, cdc, case)
+    world.emit("case_confirmed", SUBJECT, cdc, case)
+    for src, dst in pairwise(chain[1:]):
+        yield from world.handoff(src, dst, SUBJECT, case)
+        world.emit("report_received", SUBJECT, dst, case, source=src)
+    cmd = p.activation.agent
+    yield from world.agents[cmd].work(SUBJECT, "activation", case, p.activation.time.sample(gen))
+    world.emit("command_activated", SUBJECT, cmd, case)
+    world.spawn(_escalate(world, [cmd, *p.upward], case))
+    world.spawn(_publish(world, p, cmd, case))
+
+
+def _escalate(world: World, chain: list[str], case: str) -> Generator[Any, Any, None]:
+    for level, (src, dst) in enumerate(pairwise(chain), start=1):
+        yield from world.handoff(src, dst, SUBJECT, case)
+        world.emit("report_escalated", SUBJECT, dst, case, source=src, level=level)
+
+
+def _publish(world: World, p: Params, cmd: str, case: str) -> Generator[Any, Any, None]:
+    gen = world.streams.gen("reporting/publicity")
+    yield from world.handoff(cmd, p.release.agent, SUBJECT, case)
+    yield from world.agents[p.release.agent].work(
+        SUBJECT, "information_release", case, p.release.time.sample(gen)
+    )
+    world.emit("public_release", SUBJECT, p.release.agent, case)
+    pc = p.press_conference
+    yield from world.agents[pc.agent].work(
+        SUBJECT, "press_preparation", case, pc.prep_time.sample(gen)
+    )
+    clock = (world.start_hour + world.now) % 24
+    if clock < pc.earliest_hour:
+        yield world.env.timeout(pc.earliest_hour - clock)
+    elif clock >= pc.latest_hour:
+        yield world.env.timeout(24 - clock + pc.earliest_hour)
+    world.emit("press_conference", SUBJECT, pc.agent, case)

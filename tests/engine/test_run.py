@@ -1,0 +1,133 @@
+"""`drill run`: reproducible logs, the summary contract, atomic output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.api import run_drill, write_run
+from sim.engine.events import EVENT_KINDS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _drill(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_same_seed_same_events_csv_bytes(tmp_path, flagship) -> None:
+    a = write_run(run_drill(flagship, seed=7), tmp_path / "a")
+    b = write_run(run_drill(flagship, seed=7), tmp_path / "b")
+    assert (a / "events.csv").read_bytes() == (b / "events.csv").read_bytes()
+    assert (a / "events.jsonl").read_bytes() == (b / "events.jsonl").read_bytes()
+
+
+def test_different_seeds_differ(tmp_path, flagship) -> None:
+    a = write_run(run_drill(flagship, seed=1), tmp_path / "a")
+    b = write_run(run_drill(flagship, seed=2), tmp_path / "b")
+    assert (a / "events.csv").read_bytes() != (b / "events.csv").read_bytes()
+
+
+def test_log_is_ordered_and_declared(flagship) -> None:
+    log = run_drill(flagship, seed=3).log
+    times = [e.t for e in log]
+    assert times == sorted(times)
+    assert all(e.kind in EVENT_KINDS for e in log)
+    assert [e.seq for e in log] == list(range(len(log)))
+
+
+def test_slice_runs_through_the_chain(flagship) -> None:
+    """Positive → direct report → CDC → command → tracing → transfer, in causal order."""
+    log = run_drill(flagship, seed=11).log
+    order = [
+        "returnee_arrival",
+        "sample_taken",
+        "lab_result_positive",
+        "direct_report",
+        "report_verified",
+        "case_confirmed",
+        "command_activated",
+    ]
+    times = [log.first(k).t for k in order]
+    assert times == sorted(times)
+    assert log.first("core_info").t >= log.first("case_confirmed").t
+    identified = {e.entity: e.t for e in log.of("contact_identified")}
+    assert identified, "tracing identified nobody"
+    for e in log.of("isolated"):
+        if e.entity in identified:
+            assert e.t >= identified[e.entity]
+
+
+def test_every_task_is_done_by_a_staffed_agent(flagship) -> None:
+    log = run_drill(flagship, seed=5).log
+    starts = log.of("task_start")
+    assert starts
+    for e in starts:
+        assert e.agent in flagship.agents
+        assert e.details["wait_h"] >= 0
+
+
+def test_summary_contract(flagship) -> None:
+    s = run_drill(flagship, seed=9).summary
+    assert s["seed"] == 9
+    assert s["events"] > 0
+    assert s["infections"]["total"] >= 1
+    assert s["objectives"]
+    for o in s["objectives"]:
+        assert set(o) >= {"id", "subject", "standard_h", "achieved_h", "rating"}
+        assert o["rating"] in ("P", "S", "M", "U")
+        if o["achieved_h"] is None:
+            assert o["rating"] == "U"
+
+
+def test_cli_run_writes_three_files_and_json(tmp_path) -> None:
+    out = tmp_path / "run"
+    proc = _drill("run", "--seed", "4", "--out", str(out), "--json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["seed"] == 4
+    assert {p.name for p in out.iterdir()} == {"events.csv", "events.jsonl", "summary.json"}
+    assert json.loads((out / "summary.json").read_text()) == summary
+    n_lines = len((out / "events.csv").read_text().splitlines())
+    assert n_lines == summary["events"] + 1
+
+
+def test_cli_run_default_writes_under_reports(tmp_path) -> None:
+    proc = _drill("run", str(ROOT / "scenarios" / "jiangxian-returnee.yaml"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    written = tmp_path / "reports" / "jiangxian-returnee" / "seed-20220331"
+    assert (written / "summary.json").exists()
+
+
+def test_failed_write_leaves_no_partial_directory(tmp_path, flagship, monkeypatch) -> None:
+    result = run_drill(flagship, seed=1)
+
+    def boom(self, path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(type(result.log), "write_jsonl", boom)
+    with pytest.raises(OSError):
+        write_run(result, tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_arguments_exit_2(tmp_path) -> None:
+    proc = _drill("run", "--seed", "-1", "--out", str(tmp_path / "x"))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "x").exists()
+    proc = _drill("run", str(tmp_path / "missing.yaml"))
+    assert proc.returncode == 2
+    assert "file not found" in proc.stderr
+    proc = _drill("run", "--no-such-option")
+    assert proc.returncode == 2
