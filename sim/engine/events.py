@@ -36,6 +36,7 @@ EVENT_KINDS: dict[str, Kind] = {
         "traffic_control", "返乡人员抵达卡口", "returnee arrived at checkpoint"
     ),
     # testing -----------------------------------------------------------------
+    "test_requested": Kind("testing", "申请核酸检测", "test requested"),
     "sample_taken": Kind("testing", "采样", "sample taken"),
     "lab_result_positive": Kind("testing", "核酸检测阳性", "positive test result"),
     "lab_result_negative": Kind("testing", "核酸检测阴性", "negative test result"),

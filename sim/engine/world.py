@@ -12,6 +12,7 @@ from collections.abc import Callable, Generator
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import simpy
 
 from sim.engine.agents import StaffedAgent
@@ -19,6 +20,10 @@ from sim.engine.log import Event, EventLog
 from sim.engine.population import Population
 from sim.engine.rng import Streams
 from sim.scenario.model import Scenario
+
+
+Modifier = Callable[[np.ndarray, str, float], np.ndarray]
+"""``(persons, setting, t) -> factor in [0, 1]`` applied to would-be exposures."""
 
 
 class World:
@@ -38,6 +43,20 @@ class World:
         self.infected: dict[int, float] = {}  # person → exposure time (for the processes)
         self.isolated: dict[int, float] = {}  # person → time isolated
         self.returnee: int | None = None
+        self.transmission_modifiers: list[Modifier] = []
+
+    def transmission_factor(self, persons: np.ndarray, setting: str) -> np.ndarray:
+        """Product of every registered modifier for contacts of ``persons`` now.
+
+        Zone control, routine prevention and the like register modifiers (a sealed
+        compound keeps only household contacts; masks cut venue transmission); the
+        epidemic thins each would-be exposure with it, using a per-exposure common
+        random number, so a stronger measure only ever removes exposures.
+        """
+        factor = np.ones(np.shape(persons), dtype=float)
+        for modifier in self.transmission_modifiers:
+            factor = factor * modifier(persons, setting, self.now)
+        return factor
 
     @property
     def now(self) -> float:

@@ -51,6 +51,7 @@ def test_slice_runs_through_the_chain(flagship) -> None:
     log = run_drill(flagship, seed=11).log
     order = [
         "returnee_arrival",
+        "test_requested",
         "sample_taken",
         "lab_result_positive",
         "direct_report",
