@@ -21,7 +21,6 @@ from sim.engine.population import Population
 from sim.engine.rng import Streams
 from sim.scenario.model import Scenario
 
-
 Modifier = Callable[[np.ndarray, str, float], np.ndarray]
 """``(persons, setting, t) -> factor in [0, 1]`` applied to would-be exposures."""
 
