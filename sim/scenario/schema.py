@@ -78,20 +78,22 @@ class Text(Strict):
 
 
 class Meta(Strict):
-    id: Slug = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
-    title: Text
+    id: Slug = Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$", description="short name used in output paths"
+    )
+    title: Text = Field(description="drill title, zh and en")
     description: Text | None = None
-    illustrative: bool = True
-    start: datetime
-    duration_h: PositiveFloat
-    seed: NonNegativeInt = 0
-    rule_set: str = "8th-edition"
+    illustrative: bool = Field(default=True, description="true unless built from real data")
+    start: datetime = Field(description="wall-clock start (ISO 8601 with offset); sim time 0")
+    duration_h: PositiveFloat = Field(description="simulated hours")
+    seed: NonNegativeInt = Field(default=0, description="default random seed")
+    rule_set: str = Field(default="8th-edition", description="protocol edition in force")
 
 
 class Community(Strict):
     name: Text
-    population: PositiveInt
-    grid_workers: NonNegativeInt = 0
+    population: PositiveInt = Field(description="residents")
+    grid_workers: NonNegativeInt = Field(default=0, description="网格员 on the community's roster")
 
 
 class Township(Strict):
@@ -101,9 +103,12 @@ class Township(Strict):
 
 class Region(Strict):
     name: Text
-    population: PositiveInt
-    household_size: Dist = Field(default_factory=lambda: {"dist": "fixed", "value": 2.8})
-    townships: dict[Slug, Township] = Field(min_length=1)
+    population: PositiveInt = Field(description="must equal the sum of the communities")
+    household_size: Dist = Field(
+        default_factory=lambda: {"dist": "fixed", "value": 2.8},
+        description="persons per household (rounded, at least 1)",
+    )
+    townships: dict[Slug, Township] = Field(min_length=1, description="by township id")
 
     @model_validator(mode="after")
     def _population_adds_up(self) -> Region:
@@ -119,8 +124,8 @@ class Duty(Strict):
     """When an agent's staff are on post.  Outside ``hours``, only ``off_duty_staff``
     work (a 24-hour duty officer, say); work arriving then waits for them."""
 
-    hours: tuple[float, float] = (0.0, 24.0)
-    off_duty_staff: NonNegativeInt = 0
+    hours: tuple[float, float] = Field(default=(0.0, 24.0), description="[start, end) clock hours")
+    off_duty_staff: NonNegativeInt = Field(default=0, description="staff on post outside hours")
 
     @field_validator("hours")
     @classmethod
@@ -139,19 +144,19 @@ class Agent(Strict):
     """An organisation of the command structure that does work with limited staff."""
 
     name: Text
-    kind: AgentKind
-    layer: Layer
-    staff: PositiveInt
-    duty: Duty = Field(default_factory=Duty)
-    reports_to: list[Slug] = Field(default_factory=list)
-    assumption: bool = False
+    kind: AgentKind = Field(description="what sort of organisation")
+    layer: Layer = Field(description="four-party responsibility layer (四方责任)")
+    staff: PositiveInt = Field(description="people on duty, each doing one task at a time")
+    duty: Duty = Field(default_factory=Duty, description="duty roster")
+    reports_to: list[Slug] = Field(default_factory=list, description="reporting lines (agent ids)")
+    assumption: bool = Field(default=False, description="true when not from a published source")
 
 
 class Raci(Strict):
     """Who is Responsible, Accountable, Consulted and Informed for one subject."""
 
-    responsible: list[Slug] = Field(min_length=1)
-    accountable: Slug
+    responsible: list[Slug] = Field(min_length=1, description="agents that do the work")
+    accountable: Slug = Field(description="the one agent answerable for the subject")
     consulted: list[Slug] = Field(default_factory=list)
     informed: list[Slug] = Field(default_factory=list)
 
@@ -159,10 +164,10 @@ class Raci(Strict):
 class Handoff(Strict):
     """Information or work passing from one agent to another, with its delay (hours)."""
 
-    from_: Slug = Field(alias="from")
-    to: Slug
-    delay: Dist
-    channel: str = "report"
+    from_: Slug = Field(alias="from", description="sending agent")
+    to: Slug = Field(description="receiving agent")
+    delay: Dist = Field(description="hours in transit")
+    channel: str = Field(default="report", description="what passes (label)")
 
 
 class Inject(Strict):
@@ -180,8 +185,10 @@ class Inject(Strict):
 class EventMatch(Strict):
     """An event kind, optionally restricted to events whose details match."""
 
-    kind: str
-    where: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    kind: str = Field(description="an event kind (sim/engine/events.py)")
+    where: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="details (or agent/entity) that must match"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -214,12 +221,12 @@ class Objective(Strict):
     """A time standard (时限要求) to rate: achieved hours against ``standard_h``."""
 
     id: Slug
-    subject: str
+    subject: str = Field(description="one of the nine subjects")
     title: Text
     measure: Measure
-    standard_h: PositiveFloat
-    source: str
-    local: bool = False
+    standard_h: PositiveFloat = Field(description="the time standard in hours")
+    source: str = Field(description="where the standard comes from")
+    local: bool = Field(default=False, description="a local or unsourced objective")
 
 
 class Ratings(Strict):
