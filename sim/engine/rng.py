@@ -52,8 +52,8 @@ class Streams:
         """Uniforms in (0, 1), one per id, fixed by (seed, stream, id, slot) alone."""
         ids = np.atleast_1d(np.asarray(ids, dtype=np.uint64))
         with np.errstate(over="ignore"):
-            key = _mix(np.uint64(self.seed) * _GOLD + np.uint64(name_key(name)))
-            key = _mix(key + np.uint64(slot) * _GOLD)
+            base = np.asarray([self.seed], dtype=np.uint64) * _GOLD + np.uint64(name_key(name))
+            key = _mix(_mix(base) + np.uint64(slot) * _GOLD)
             x = _mix(ids * _GOLD + key)
             x = _mix(x + key)
         return ((x >> np.uint64(11)).astype(np.float64) + 0.5) * (1.0 / 2**53)

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from sim.scenario.distributions import Dist
+from sim.scenario.distributions import Dist, Fixed
 
 SUBJECTS: tuple[str, ...] = (
     "data_verification",
@@ -105,7 +105,7 @@ class Region(Strict):
     name: Text
     population: PositiveInt = Field(description="must equal the sum of the communities")
     household_size: Dist = Field(
-        default_factory=lambda: {"dist": "fixed", "value": 2.8},
+        default_factory=lambda: Fixed(value=2.8),
         description="persons per household (rounded, at least 1)",
     )
     townships: dict[Slug, Township] = Field(min_length=1, description="by township id")
