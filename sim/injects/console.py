@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -68,7 +69,7 @@ class LiveConsole:
 
     def _ask(self, prompt: str) -> str:
         try:
-            return self.console.input(f"[bold cyan]{prompt}[/] > ").strip()
+            return self.console.input(f"[bold cyan]{escape(prompt)}[/] > ").strip()
         except EOFError:
             raise KeyboardInterrupt from None
 
@@ -101,11 +102,12 @@ class LiveConsole:
                 if raw.isdigit() and 1 <= int(raw) <= len(ids):
                     raw = ids[int(raw) - 1]
                 if raw not in ids:
-                    self.console.print(f"[red]{self.t('invalid', v=raw)}[/]")
+                    self.console.print(f"[red]{escape(self.t('invalid', v=raw))}[/]")
                     continue
                 response.choice = raw
             label = inject.option(response.choice).label(self.lang)
-            self.console.print(f"[green]{self.t('chosen', o=f'{response.choice} — {label}')}[/]")
+            chosen = self.t("chosen", o=f"{response.choice} — {label}")
+            self.console.print(f"[green]{escape(chosen)}[/]")
             return response
 
     def show(self, world: World, inject: Inject, called: str | None) -> None:
@@ -114,7 +116,7 @@ class LiveConsole:
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold")
         grid.add_column()
-        grid.add_row(self.t("clock"), f"{s.clock}  (T+{s.t:.1f} h)")
+        grid.add_row(self.t("clock"), f"{s.clock.replace('T', ' ')}  (T+{s.t:.1f} h)")
         grid.add_row(self.t("cases"), str(s.cases))
         grid.add_row(self.t("contacts"), f"{s.contacts_identified} / {s.contacts_isolated}")
         if s.rooms_left is not None:
@@ -137,13 +139,13 @@ class LiveConsole:
             body.add_row(self.t("target"), world.scenario.agents[inject.target].name(lang))
         if called:
             body.add_row(self.t("called"), world.scenario.agents[called].name(lang))
-        body.add_row("", inject.message(lang))
+        body.add_row("", escape(inject.message(lang)))
         for i, option in enumerate(inject.options, start=1):
             delay = f"  (+{option.delay_h:g} h)" if option.delay_h else ""
-            body.add_row(f"{i}. {option.id}", option.label(lang) + delay)
+            body.add_row(f"{i}. {option.id}", escape(option.label(lang)) + delay)
         if inject.expected_action is not None:
-            body.add_row(self.t("expected"), f"[dim]{inject.expected_action(lang)}[/]")
+            body.add_row(self.t("expected"), f"[dim]{escape(inject.expected_action(lang))}[/]")
         title = inject.title(lang) if inject.title else inject.id
         self.console.print(
-            Panel(body, title=f"{self.t('inject')} {inject.id} · {title} [{inject.type}]")
+            Panel(body, title=escape(f"{self.t('inject')} {inject.id} · {title} [{inject.type}]"))
         )
