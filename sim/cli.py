@@ -115,7 +115,10 @@ def play(
             raise BadInput("live play needs a terminal; replay a session with --answers FILE")
         run_seed = scn.meta.seed if seed is None else seed
         recorder = Recorder(LiveConsole(lang), scn, run_seed)
-        result = play_drill(scn, run_seed, facilitator=recorder)
+        try:
+            result = play_drill(scn, run_seed, facilitator=recorder)
+        except KeyboardInterrupt:  # Ctrl-C or Ctrl-D at a prompt: stop, write nothing
+            raise typer.Abort() from None
     target = write_run(result, out or default_out(scn, result.seed))
     if save is not None:
         sheet_out = recorder.sheet if recorder is not None else sheet
