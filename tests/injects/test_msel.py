@@ -250,3 +250,50 @@ def test_example_answers_replay_deterministically(tmp_path, flagship) -> None:
     plain = [i.id for i in flagship.injects if i.type not in ("decision", "spot_check")]
     assert sorted(e.entity for e in log.of("inject_answer")) == sorted(plain)
     assert all(e.details["answer"] == sheet.answers[e.entity] for e in log.of("inject_answer"))
+
+
+def test_every_flagship_option_applies_at_run_time(tmp_path) -> None:
+    """Small sites make the rooms trigger fire; each option of each decision then runs."""
+    plan = _plan(
+        tmp_path,
+        "subjects:\n  transfer_isolation:\n    sites:\n      hotel_a: {rooms: 3}\n"
+        "      hotel_b: null\n",
+    )
+    scn = load_scenario(FLAGSHIP, [plan])
+    decisions = [i for i in scn.injects if i.type == "decision"]
+    for k in range(max(len(d.options) for d in decisions)):
+        choice = {d.id: d.options[min(k, len(d.options) - 1)].id for d in decisions}
+        log = run_drill(scn, facilitator=Scripted(choice)).log
+        made = {e.entity: e.details["option"] for e in log.of("decision_made")}
+        assert made == choice  # all four decisions came, the rooms one included
+        effective = {e.entity for e in log.of("decision_effective")}
+        assert effective == set(choice)
+        site = log.first("decision_effective", entity="site-90").details
+        if (
+            scn.injects[[i.id for i in scn.injects].index("site-90")]
+            .option(choice["site-90"])
+            .overlay
+        ):
+            assert "subjects.transfer_isolation" in site["changed"] + site["not_applied"]
+
+
+def test_subject_reconfigure_hook_gets_the_new_parameters(tmp_path, monkeypatch) -> None:
+    from sim.subjects import transfer_isolation
+
+    calls = []
+    monkeypatch.setattr(
+        transfer_isolation, "reconfigure", lambda w, p: calls.append((w.now, p)), raising=False
+    )
+    plan = _plan(
+        tmp_path,
+        "subjects:\n  transfer_isolation:\n    sites:\n      hotel_a: {rooms: 3}\n"
+        "      hotel_b: null\n",
+    )
+    scn = load_scenario(FLAGSHIP, [plan])
+    log = run_drill(scn, facilitator=Scripted({"site-90": "second_hotel"})).log
+    made = log.first("decision_made", entity="site-90")
+    [(t, params)] = calls
+    assert t == pytest.approx(made.t + 6)
+    assert set(params.sites) == {"hotel_a", "hotel_c"} and params.sites["hotel_c"].rooms == 150
+    eff = log.first("decision_effective", entity="site-90").details
+    assert eff["changed"] == ["subjects.transfer_isolation"] and eff["not_applied"] == []
