@@ -13,6 +13,7 @@ from sim.engine.log import EventLog
 from sim.engine.world import World
 from sim.epidemic import contacts
 from sim.evaluation.summary import summarize
+from sim.injects import msel
 from sim.scenario.model import Scenario
 from sim.subjects.registry import SUBJECT_MODULES
 
@@ -30,8 +31,14 @@ class RunResult:
     summary: dict[str, Any]
 
 
-def build_world(scenario: Scenario, seed: int) -> World:
-    """A World with every subject of the scenario installed, ready to run."""
+def build_world(
+    scenario: Scenario, seed: int, facilitator: msel.Facilitator | None = None
+) -> World:
+    """A World with every subject of the scenario and its MSEL installed, ready to run.
+
+    ``facilitator`` answers for the room at injects (default: the scripted choices
+    of the scenario's plans, see :class:`sim.injects.msel.Scripted`).
+    """
     world = World(scenario, seed)
     world.emit(
         "run_start",
@@ -45,18 +52,23 @@ def build_world(scenario: Scenario, seed: int) -> World:
         params = scenario.subject_params(name)
         if params is not None:
             module.install(world, params)
+    msel.install(world, facilitator)
     return world
 
 
-def run_drill(scenario: Scenario, seed: int | None = None) -> RunResult:
-    """Run one scripted replication of ``scenario`` (plans already applied).
+def run_drill(
+    scenario: Scenario, seed: int | None = None, facilitator: msel.Facilitator | None = None
+) -> RunResult:
+    """Run one replication of ``scenario`` (plans already applied).
 
     ``seed`` defaults to the scenario's own; the same scenario and seed always
-    give the same event log.
+    give the same event log.  Without ``facilitator`` the drill is scripted;
+    ``drill play`` passes its console or a recorded answer sheet.
     """
     seed = scenario.meta.seed if seed is None else int(seed)
-    world = build_world(scenario, seed)
+    world = build_world(scenario, seed, facilitator)
     world.env.run(until=scenario.meta.duration_h)
+    msel.finish(world)
     world.emit("run_end", "engine", entity=scenario.meta.id)
     return RunResult(scenario, seed, world.log, summarize(scenario, world.log, seed))
 

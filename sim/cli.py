@@ -82,6 +82,51 @@ def run(
     _print_summary(result.summary, target, lang)
 
 
+@app.command()
+def play(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    plan: PlanOpt = None,
+    answers: Annotated[
+        Path | None, typer.Option(help="replay recorded answers (YAML) without a terminal")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="language of the console: zh or en")] = "zh",
+    seed: Annotated[
+        int | None, typer.Option(help="random seed (default: the answer file's, the scenario's)")
+    ] = None,
+    save: Annotated[Path | None, typer.Option(help="write the session as an answer file")] = None,
+    out: Annotated[Path | None, typer.Option(help="output directory")] = None,
+) -> None:
+    """Play the drill: pause at each inject for the room's choice or answer (or replay them)."""
+    from sim.injects.answers import load_answers
+    from sim.injects.console import LiveConsole
+    from sim.injects.play import Recorder, play_drill
+
+    if seed is not None and seed < 0:
+        raise BadInput("--seed must be >= 0")
+    if lang not in ("zh", "en"):
+        raise BadInput("--lang must be zh or en")
+    scn = load_scenario(scenario, plan or [])
+    if answers is not None:
+        sheet = load_answers(answers, scn)
+        result = play_drill(scn, seed, answers=sheet)
+        recorder = None
+    else:
+        if not sys.stdin.isatty():
+            raise BadInput("live play needs a terminal; replay a session with --answers FILE")
+        run_seed = scn.meta.seed if seed is None else seed
+        recorder = Recorder(LiveConsole(lang), scn, run_seed)
+        try:
+            result = play_drill(scn, run_seed, facilitator=recorder)
+        except KeyboardInterrupt:  # Ctrl-C or Ctrl-D at a prompt: stop, write nothing
+            raise typer.Abort() from None
+    target = write_run(result, out or default_out(scn, result.seed))
+    if save is not None:
+        sheet_out = recorder.sheet if recorder is not None else sheet
+        sheet_out.seed = result.seed
+        sheet_out.save(save)
+    _print_summary(result.summary, target, lang)
+
+
 def _print_summary(summary: dict, target: Path, lang: str) -> None:
     console = Console()
     zh = lang == "zh"

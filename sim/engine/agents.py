@@ -12,7 +12,16 @@ from sim.scenario.schema import Agent as AgentSpec
 if TYPE_CHECKING:
     from sim.engine.world import World
 
-_ROSTER, _WORK = 0, 1  # priorities: the roster takes staff off post before queued work
+_ABSENT, _ROSTER, _WORK = -1, 0, 1  # priorities: absence and roster take staff before work
+
+
+class _StaffPool(simpy.PriorityResource):
+    """A priority resource whose capacity can grow while the simulation runs."""
+
+    def grow(self, k: int) -> None:
+        """Add ``k`` slots and hand them to waiting requests at once."""
+        self._capacity += k
+        self._trigger_put(None)
 
 
 class StaffedAgent:
@@ -28,7 +37,9 @@ class StaffedAgent:
         self.world = world
         self.id = aid
         self.spec = spec
-        self.resource = simpy.PriorityResource(world.env, capacity=spec.staff)
+        self.resource = _StaffPool(world.env, capacity=spec.staff)
+        self.staff = spec.staff
+        self._absent: list[simpy.PriorityRequest] = []
         off = spec.staff - min(spec.duty.off_duty_staff, spec.staff)
         if not spec.duty.always and off > 0:
             world.env.process(self._roster(off))
@@ -49,6 +60,34 @@ class StaffedAgent:
                     self.resource.release(r)
                 else:
                     r.cancel()
+
+    def set_staff(self, staff: int) -> None:
+        """Change the number of staff from now on (a loss, or reinforcements).
+
+        A loss is modelled by absence requests that outrank queued work: a member
+        busy on a task leaves when the task ends, never mid-task, and the SimPy
+        capacity is never shrunk under a holder.  A gain first brings absent staff
+        back, then grows the pool.  Reinforcements beyond the declared staff work
+        around the clock (the duty roster covers the declared staff only).
+        """
+        if staff < 0:
+            raise ValueError("staff cannot be negative")
+        delta, self.staff = staff - self.staff, staff
+        for _ in range(-delta):
+            self._absent.append(self.resource.request(priority=_ABSENT))
+        while delta > 0 and self._absent:
+            req = self._absent.pop()
+            if req.triggered:
+                self.resource.release(req)
+            else:
+                req.cancel()
+            delta -= 1
+        if delta > 0:
+            self.resource.grow(delta)
+
+    def add_staff(self, k: int) -> None:
+        """Add ``k`` staff (negative: lose them); never below zero."""
+        self.set_staff(max(0, self.staff + k))
 
     def work(
         self, subject: str, task: str, entity: str, duration: float, **details: Any

@@ -59,6 +59,19 @@ EVENT_KINDS: dict[str, Kind] = {
     "transfer_departed": Kind("transfer_isolation", "转运车辆出发", "transfer vehicle departed"),
     "isolated": Kind("transfer_isolation", "隔离到位", "isolated"),
     "site_full": Kind("transfer_isolation", "隔离点已满", "quarantine site full"),
+    # injects (the MSEL, decisions, spot-checks, live facilitation) ----------
+    "inject_skipped": Kind("injects", "注入事件未触发", "inject not delivered"),
+    "inject_answer": Kind("injects", "注入事件应答", "answer to an inject"),
+    "decision_made": Kind("injects", "作出决策", "decision made"),
+    "decision_effective": Kind("injects", "决策生效", "decision in effect"),
+    "spot_check_call": Kind("injects", "随机抽查电话连线", "spot-check phone call"),
+    "spot_check_answer": Kind("injects", "抽查应答", "spot-check answer"),
+    "ad_hoc_question": Kind("injects", "临时点题、现场应答", "ad-hoc question answered"),
+    "staff_changed": Kind("injects", "人员力量变化", "staff changed"),
+    "handoff_delay_changed": Kind("injects", "交接时延变化", "handoff delay changed"),
+    "finding_revealed": Kind("injects", "新发现", "new finding revealed"),
+    "rumour_spread": Kind("injects", "网络谣言出现", "rumour spreading"),
+    "rumour_answered": Kind("injects", "谣言已回应", "rumour answered"),
 }
 
 

@@ -8,11 +8,11 @@ from typing import Any
 from pydantic import BaseModel, Field, create_model
 
 from sim.epidemic.contacts import EpidemicParams
+from sim.injects.schema import Inject
 from sim.scenario.schema import (
     SUBJECTS,
     Agent,
     Handoff,
-    Inject,
     Meta,
     Objective,
     PlanInfo,
@@ -42,6 +42,9 @@ class Scenario(Strict):
     subjects: SubjectParams = Field(default_factory=SubjectParams)  # type: ignore[valid-type]
     epidemic: EpidemicParams = Field(default_factory=EpidemicParams)
     injects: list[Inject] = Field(default_factory=list)
+    decisions: dict[str, str] = Field(
+        default_factory=dict, description="scripted choices: decision inject id → option id"
+    )
     objectives: list[Objective] = Field(default_factory=list)
     ratings: Ratings = Field(default_factory=Ratings)
     applied_plans: list[PlanInfo] = Field(default_factory=list)
@@ -86,10 +89,9 @@ def reference_problems(scn: Scenario) -> Iterator[tuple[tuple[str | int, ...], s
     for i, h in enumerate(scn.handoffs):
         yield from agent(("handoffs", i, "from"), h.from_)
         yield from agent(("handoffs", i, "to"), h.to)
-    for i, inj in enumerate(scn.injects):
-        yield from agent(("injects", i, "target"), inj.target)
-        if inj.subject not in SUBJECTS:
-            yield ("injects", i, "subject"), f"unknown subject{_suggest(inj.subject, SUBJECTS)}"
+    from sim.injects.check import inject_problems
+
+    yield from inject_problems(scn)
     seen: set[str] = set()
     for i, obj in enumerate(scn.objectives):
         if obj.id in seen:

@@ -170,18 +170,6 @@ class Handoff(Strict):
     channel: str = Field(default="report", description="what passes (label)")
 
 
-class Inject(Strict):
-    """An MSEL entry delivered to a target agent at a scenario time."""
-
-    id: Slug
-    at_h: float = Field(ge=0)
-    target: Slug
-    type: Literal["information", "resource_loss", "new_finding", "public_opinion", "spot_check"]
-    subject: str
-    message: Text
-    expected_action: Text | None = None
-
-
 class EventMatch(Strict):
     """An event kind, optionally restricted to events whose details match."""
 

@@ -1,0 +1,151 @@
+"""The facilitator's terminal console for live play (``drill play`` without ``--answers``).
+
+At each inject the simulation is paused: the console shows the situation (clock,
+cases, contacts, queues, rooms left, objectives at risk), the inject and its
+target role, and asks for the room's response.  ``?`` asks an ad-hoc question
+(临时点题) first; both question and answer go into the event log.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from sim.injects.msel import Response
+from sim.injects.play import situation
+
+if TYPE_CHECKING:
+    from sim.engine.world import World
+    from sim.injects.schema import Inject
+
+TEXT: dict[str, dict[str, str]] = {
+    "situation": {"zh": "态势", "en": "Situation"},
+    "clock": {"zh": "时间", "en": "Clock"},
+    "cases": {"zh": "确诊病例", "en": "Confirmed cases"},
+    "contacts": {"zh": "密接 判定/隔离", "en": "Contacts identified/isolated"},
+    "rooms": {"zh": "隔离房间剩余", "en": "Quarantine rooms left"},
+    "queues": {"zh": "排队任务", "en": "Queued tasks"},
+    "at_risk": {"zh": "存在风险的目标", "en": "Objectives at risk"},
+    "none": {"zh": "无", "en": "none"},
+    "breached": {"zh": "已超时", "en": "breached"},
+    "at_risk_s": {"zh": "临近时限", "en": "at risk"},
+    "inject": {"zh": "注入事件", "en": "Inject"},
+    "target": {"zh": "对象", "en": "Target"},
+    "called": {"zh": "电话连线", "en": "Phoning"},
+    "expected": {"zh": "导演组备注·期望行动", "en": "Controller note · expected action"},
+    "choose": {
+        "zh": "请选择（编号或选项名；? 临时点题；回车 = {d}）",
+        "en": "Choose (number or option id; ? ad-hoc question; Enter = {d})",
+    },
+    "answer": {
+        "zh": "{who} 的回答（? 临时点题）",
+        "en": "Answer of {who} (? ad-hoc question)",
+    },
+    "respond": {
+        "zh": "{who} 的应答（回车跳过；? 临时点题）",
+        "en": "Response of {who} (Enter to skip; ? ad-hoc question)",
+    },
+    "question": {"zh": "临时点题 问题", "en": "Ad-hoc question"},
+    "q_answer": {"zh": "现场应答", "en": "Answer on the spot"},
+    "recorded": {"zh": "已记录", "en": "recorded"},
+    "invalid": {"zh": "无效选项：{v}", "en": "not an option: {v}"},
+    "chosen": {"zh": "已选择：{o}", "en": "chosen: {o}"},
+}
+
+
+class LiveConsole:
+    """A facilitator that asks the room through the terminal."""
+
+    def __init__(self, lang: str = "zh", console: Console | None = None):
+        self.lang = lang
+        self.console = console or Console(highlight=False)
+
+    def t(self, key: str, **kw: str) -> str:
+        return TEXT[key][self.lang].format(**kw)
+
+    def _ask(self, prompt: str) -> str:
+        try:
+            return self.console.input(f"[bold cyan]{escape(prompt)}[/] > ").strip()
+        except EOFError:
+            raise KeyboardInterrupt from None
+
+    def pause(self, world: World, inject: Inject, called: str | None) -> Response:
+        self.show(world, inject, called)
+        response = Response()
+        target = called or inject.target or ""
+        who = world.scenario.agents[target].name(self.lang) if target else ""
+        while True:
+            if inject.type == "decision":
+                default = world.scenario.decisions.get(inject.id) or inject.default_option
+                raw = self._ask(self.t("choose", d=default))
+            elif inject.type == "spot_check":
+                raw = self._ask(self.t("answer", who=who))
+            else:
+                raw = self._ask(self.t("respond", who=who))
+            if raw == "?":
+                question = self._ask(self.t("question"))
+                answer = self._ask(self.t("q_answer"))
+                response.ad_hoc.append((question, answer))
+                self.console.print(f"[green]{self.t('recorded')}[/]")
+                continue
+            if inject.type != "decision":
+                response.answer = raw
+                return response
+            if not raw:
+                response.choice = default
+            else:
+                ids = [o.id for o in inject.options]
+                if raw.isdigit() and 1 <= int(raw) <= len(ids):
+                    raw = ids[int(raw) - 1]
+                if raw not in ids:
+                    self.console.print(f"[red]{escape(self.t('invalid', v=raw))}[/]")
+                    continue
+                response.choice = raw
+            label = inject.option(response.choice).label(self.lang)
+            chosen = self.t("chosen", o=f"{response.choice} — {label}")
+            self.console.print(f"[green]{escape(chosen)}[/]")
+            return response
+
+    def show(self, world: World, inject: Inject, called: str | None) -> None:
+        """Print the situation and the inject."""
+        lang, s = self.lang, situation(world)
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold")
+        grid.add_column()
+        grid.add_row(self.t("clock"), f"{s.clock.replace('T', ' ')}  (T+{s.t:.1f} h)")
+        grid.add_row(self.t("cases"), str(s.cases))
+        grid.add_row(self.t("contacts"), f"{s.contacts_identified} / {s.contacts_isolated}")
+        if s.rooms_left is not None:
+            grid.add_row(self.t("rooms"), str(s.rooms_left))
+        queues = ", ".join(
+            f"{world.scenario.agents[a].name(lang)} {n}" for a, n in sorted(s.queues.items())
+        )
+        grid.add_row(self.t("queues"), queues or self.t("none"))
+        risks = "; ".join(
+            f"{r['title'](lang)} {r['elapsed_h']:.1f}/{r['standard_h']:g} h "
+            f"({self.t('breached' if r['status'] == 'breached' else 'at_risk_s')})"
+            for r in s.at_risk
+        )
+        grid.add_row(self.t("at_risk"), risks or self.t("none"))
+        self.console.print(Panel(grid, title=self.t("situation")))
+        body = Table.grid(padding=(0, 2))
+        body.add_column(style="bold")
+        body.add_column()
+        if inject.target:
+            body.add_row(self.t("target"), world.scenario.agents[inject.target].name(lang))
+        if called:
+            body.add_row(self.t("called"), world.scenario.agents[called].name(lang))
+        body.add_row("", escape(inject.message(lang)))
+        for i, option in enumerate(inject.options, start=1):
+            delay = f"  (+{option.delay_h:g} h)" if option.delay_h else ""
+            body.add_row(f"{i}. {option.id}", escape(option.label(lang)) + delay)
+        if inject.expected_action is not None:
+            body.add_row(self.t("expected"), f"[dim]{escape(inject.expected_action(lang))}[/]")
+        title = inject.title(lang) if inject.title else inject.id
+        self.console.print(
+            Panel(body, title=escape(f"{self.t('inject')} {inject.id} · {title} [{inject.type}]"))
+        )

@@ -1,0 +1,299 @@
+"""The MSEL at run time: timing, triggers, effects, decisions, spot-checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.api import FLAGSHIP, run_drill, write_run
+from sim.engine.world import World
+from sim.injects.keywords import verdict
+from sim.injects.msel import Scripted
+from sim.scenario import ScenarioError, load_scenario
+from tests.conftest import line_of
+
+DATA = Path(__file__).parent / "data"
+
+
+def _plan(tmp_path: Path, text: str, name: str = "plan.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text("plan: {id: t, title: t}\n" + text, encoding="utf-8")
+    return path
+
+
+def test_flagship_msel_covers_the_nine_subjects(flagship) -> None:
+    from sim.scenario.schema import SUBJECTS
+
+    injects = flagship.injects
+    assert len(injects) >= 10
+    assert {i.subject for i in injects} == set(SUBJECTS)
+    assert sum(i.type == "decision" for i in injects) >= 3
+    assert sum(i.type == "spot_check" for i in injects) >= 2
+
+
+def test_timed_injects_fire_at_their_hour_and_triggers_at_their_event(flagship) -> None:
+    log = run_drill(flagship).log
+    delivered = {e.entity: e for e in log.of("inject")}
+    for inj in flagship.injects:
+        if inj.at_h is not None:
+            assert delivered[inj.id].t == pytest.approx(inj.at_h)
+    # triggered: at the time of the first matching event, right after it in the log
+    confirmed = log.first("case_confirmed")
+    assert delivered["push-list"].t == confirmed.t
+    assert delivered["push-list"].seq > confirmed.seq
+    assert delivered["venue-finding"].t == log.first("core_info").t
+    assert delivered["zone-seal"].t == log.first("command_activated").t
+    # the rooms never fill in this run: the inject is logged as skipped, not delivered
+    assert "site-90" not in delivered
+    assert log.first("inject_skipped").entity == "site-90"
+    assert log.events[-1].kind == "run_end"
+
+
+def test_trigger_count_fires_at_the_nth_event(tmp_path, flagship) -> None:
+    plan = _plan(
+        tmp_path,
+        """injects:
+  - id: third-contact
+    trigger: {on: contact_identified, count: 3}
+    target: transfer_tf
+    type: information
+    subject: tracing
+    message: third contact
+""",
+    )
+    log = run_drill(load_scenario(FLAGSHIP, [plan])).log
+    third = log.of("contact_identified")[2]
+    inject = log.first("inject")
+    assert inject.t == third.t and inject.seq > third.seq
+    assert inject.details["cause"] == "trigger"
+
+
+def test_rooms_occupied_trigger_counts_isolations_from_the_log(tmp_path) -> None:
+    plan = _plan(
+        tmp_path,
+        """subjects:
+  transfer_isolation:
+    sites:
+      hotel_a: {rooms: 4}
+      hotel_b: null
+injects:
+  - id: rooms
+    trigger: {on: rooms_occupied, share: 0.75}
+    target: transfer_tf
+    type: information
+    subject: transfer_isolation
+    message: rooms nearly full
+""",
+    )
+    log = run_drill(load_scenario(FLAGSHIP, [plan])).log
+    central = log.of("isolated", mode="central_quarantine")
+    assert len(central) >= 3
+    assert log.first("inject").t == central[2].t  # 3 of 4 rooms = 75 %
+
+
+def test_staff_effect_changes_the_running_agent(flagship) -> None:
+    log = run_drill(flagship).log
+    change = log.first("staff_changed", agent="county_lab")
+    assert (change.details["before"], change.details["staff"]) == (8, 2)
+    # with two staff, never more than two lab runs at once after the failure
+    running, peak = 0, 0
+    for e in log:
+        if e.agent == "county_lab" and e.details.get("task") == "lab_run" and e.t > change.t:
+            running += 1 if e.kind == "task_start" else -1
+            peak = max(peak, running)
+    assert 0 < peak <= 2
+
+
+def test_set_staff_shrinks_without_preempting_and_grows_beyond_declared(flagship) -> None:
+    agents = dict(flagship.agents)
+    agents["cdc"] = agents["cdc"].model_copy(
+        update={"staff": 2, "duty": agents["traffic_police"].duty}
+    )
+    world = World(flagship.model_copy(update={"agents": agents}), seed=1)
+    cdc = world.agents["cdc"]
+    for i in range(4):
+        world.spawn(cdc.work("reporting", "t", str(i), 1.0))
+    world.env.run(until=0.5)
+    cdc.set_staff(1)  # the two busy members finish; then only one works
+    world.env.run(until=10)
+    starts = sorted(e.t for e in world.log.of("task_start"))
+    assert starts == [0.0, 0.0, 1.0, 2.0]
+    for i in range(3):
+        world.spawn(cdc.work("reporting", "u", str(i), 1.0))
+    cdc.add_staff(2)  # three staff now, one more than declared
+    world.env.run(until=20)
+    u_starts = [e.t for e in world.log.of("task_start", task="u")]
+    assert u_starts == [10.0, 10.0, 10.0]
+
+
+def test_decision_changes_the_outcome(flagship) -> None:
+    wait = run_drill(flagship, facilitator=Scripted({"venue-finding": "wait_full"})).log
+    reint = run_drill(flagship, facilitator=Scripted({"venue-finding": "reinterview"})).log
+    chosen = reint.first("decision_made", entity="venue-finding")
+    assert chosen.details["option"] == "reinterview"
+    effective = reint.first("decision_effective", entity="venue-finding")
+    assert effective.t == pytest.approx(chosen.t + 1.0)
+    venue = [e for e in reint.of("contact_identified") if e.details["stage"] == "inject"]
+    assert venue and all(e.details["setting"] == "venue" for e in venue)
+    first_iso = {e.entity: e.t for e in reversed(reint.of("isolated"))}
+    first_iso_wait = {e.entity: e.t for e in reversed(wait.of("isolated"))}
+    for e in venue:  # revealed contacts are isolated earlier than when waiting
+        assert first_iso[e.entity] < first_iso_wait[e.entity]
+
+
+def test_option_overlay_applies_agent_changes_and_reports_subjects(tmp_path) -> None:
+    plan = _plan(
+        tmp_path,
+        """injects:
+  - id: choose
+    at_h: 1
+    target: coordination
+    type: decision
+    subject: testing
+    message: choose
+    options:
+      - id: staff
+        label: more lab staff
+        overlay: {agents: {county_lab: {staff: 12}}}
+      - id: site
+        label: another site
+        overlay:
+          subjects:
+            transfer_isolation:
+              sites:
+                hotel_c: {name: C, rooms: 10, travel_time: {dist: fixed, value: 1}}
+""",
+    )
+    scn = load_scenario(FLAGSHIP, [plan])
+    log = run_drill(scn, facilitator=Scripted({"choose": "staff"})).log
+    assert log.first("decision_effective").details["changed"] == ["agents.county_lab.staff"]
+    log = run_drill(scn, facilitator=Scripted({"choose": "site"})).log
+    eff = log.first("decision_effective").details
+    from sim.subjects import transfer_isolation
+
+    key = "subjects.transfer_isolation"
+    assert key in (
+        eff["changed"] if hasattr(transfer_isolation, "reconfigure") else eff["not_applied"]
+    )
+
+
+def test_bad_option_overlay_is_located_in_the_scenario(tmp_path, flagship_text) -> None:
+    broken = flagship_text.replace(
+        "                  rooms: 150", "                  roomz: 150", 1
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(path)
+    [problem] = [p for p in err.value.problems if p.path.endswith("roomz")]
+    assert problem.file == str(path)
+    assert problem.line == line_of(broken, "roomz: 150")
+    assert problem.path.endswith(
+        "options[0].overlay.subjects.transfer_isolation.sites.hotel_c.roomz"
+    )
+    assert problem.message.startswith("unknown key")
+
+
+def test_plan_decision_naming_no_option_is_located_in_the_plan(tmp_path) -> None:
+    plan = _plan(tmp_path, "decisions:\n  venue-finding: later\n  no-such: x\n")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(FLAGSHIP, [plan])
+    lines = sorted((p.line, p.path) for p in err.value.problems)
+    assert lines == [(3, "decisions.venue-finding"), (4, "decisions.no-such")]
+    assert all(p.file == str(plan) for p in err.value.problems)
+
+
+def test_spot_check_draws_a_role_and_judges_the_answer(flagship) -> None:
+    log = run_drill(flagship, facilitator=Scripted({"spot-grid-worker": "我去小区守门，封控"})).log
+    call = log.first("spot_check_call", entity="spot-grid-worker")
+    assert call.agent in ("communities", "townships")
+    answer = log.first("spot_check_answer", entity="spot-grid-worker")
+    assert answer.agent == call.agent
+    assert answer.details["verdict"] == "correct"
+    assert "zone_control" in answer.details["duties"]
+    # the draw uses the world's streams: same seed, same role; another seed may differ
+    calls = {run_drill(flagship, seed=s).log.first("spot_check_call").agent for s in range(8)}
+    assert calls == {"communities", "townships"}
+
+
+def test_verdicts() -> None:
+    assert verdict("", ["testing"]) == ("no_answer", [])
+    assert verdict("Swab everyone and send the samples", ["testing"]) == ("correct", ["testing"])
+    assert verdict("立即转运隔离", ["testing"])[0] == "off_duty"
+    assert verdict("I would call my boss", ["testing"])[0] == "unclear"
+
+
+def test_rumour_starts_a_clock_that_an_objective_can_measure(flagship) -> None:
+    from sim.evaluation.objectives import measure
+    from sim.scenario.schema import Measure
+
+    log = run_drill(flagship).log
+    spread, answered = log.first("rumour_spread"), log.first("rumour_answered")
+    assert spread.t == 14 and answered.t > spread.t
+    m = Measure.model_validate({"start": "rumour_spread", "end": "rumour_answered"})
+    assert measure(log, m) == pytest.approx(answered.t - spread.t)
+
+
+def test_example_answers_replay_deterministically(tmp_path, flagship) -> None:
+    from sim.injects.answers import load_answers
+    from sim.injects.play import play_drill
+
+    sheet = load_answers(FLAGSHIP.parent / "answers" / "example.yaml", flagship)
+    a = write_run(play_drill(flagship, answers=sheet), tmp_path / "a")
+    b = write_run(play_drill(flagship, answers=sheet), tmp_path / "b")
+    assert (a / "events.csv").read_bytes() == (b / "events.csv").read_bytes()
+    log = play_drill(flagship, answers=sheet).log
+    made = {e.entity: e.details["option"] for e in log.of("decision_made")}
+    assert made["lab-machine-fails"] == "mobile_lab" and made["zone-seal"] == "police"
+    assert len(log.of("ad_hoc_question")) == 1  # site-90 never comes in this run
+    plain = [i.id for i in flagship.injects if i.type not in ("decision", "spot_check")]
+    assert sorted(e.entity for e in log.of("inject_answer")) == sorted(plain)
+    assert all(e.details["answer"] == sheet.answers[e.entity] for e in log.of("inject_answer"))
+
+
+def test_every_flagship_option_applies_at_run_time(tmp_path) -> None:
+    """Small sites make the rooms trigger fire; each option of each decision then runs."""
+    plan = _plan(
+        tmp_path,
+        "subjects:\n  transfer_isolation:\n    sites:\n      hotel_a: {rooms: 3}\n"
+        "      hotel_b: null\n",
+    )
+    scn = load_scenario(FLAGSHIP, [plan])
+    decisions = [i for i in scn.injects if i.type == "decision"]
+    for k in range(max(len(d.options) for d in decisions)):
+        choice = {d.id: d.options[min(k, len(d.options) - 1)].id for d in decisions}
+        log = run_drill(scn, facilitator=Scripted(choice)).log
+        made = {e.entity: e.details["option"] for e in log.of("decision_made")}
+        assert made == choice  # all four decisions came, the rooms one included
+        effective = {e.entity for e in log.of("decision_effective")}
+        assert effective == set(choice)
+        site = log.first("decision_effective", entity="site-90").details
+        if (
+            scn.injects[[i.id for i in scn.injects].index("site-90")]
+            .option(choice["site-90"])
+            .overlay
+        ):
+            assert "subjects.transfer_isolation" in site["changed"] + site["not_applied"]
+
+
+def test_subject_reconfigure_hook_gets_the_new_parameters(tmp_path, monkeypatch) -> None:
+    from sim.subjects import transfer_isolation
+
+    calls = []
+    monkeypatch.setattr(
+        transfer_isolation, "reconfigure", lambda w, p: calls.append((w.now, p)), raising=False
+    )
+    plan = _plan(
+        tmp_path,
+        "subjects:\n  transfer_isolation:\n    sites:\n      hotel_a: {rooms: 3}\n"
+        "      hotel_b: null\n",
+    )
+    scn = load_scenario(FLAGSHIP, [plan])
+    log = run_drill(scn, facilitator=Scripted({"site-90": "second_hotel"})).log
+    made = log.first("decision_made", entity="site-90")
+    [(t, params)] = calls
+    assert t == pytest.approx(made.t + 6)
+    assert set(params.sites) == {"hotel_a", "hotel_c"} and params.sites["hotel_c"].rooms == 150
+    eff = log.first("decision_effective", entity="site-90").details
+    assert eff["changed"] == ["subjects.transfer_isolation"] and eff["not_applied"] == []
