@@ -89,7 +89,7 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
 
 
 def install(world: World, params: Params) -> None:
-    state = {"activated": False}
+    state: dict[str, Any] = {"activated": False, "reported": set()}
     world.on("lab_result_positive", lambda e: _report(world, params, e, state))
 
 
@@ -125,9 +125,12 @@ def _counts(world: World, since: float) -> dict[str, int]:
 
 
 def _report(
-    world: World, p: Params, positive: Event, state: dict[str, bool]
+    world: World, p: Params, positive: Event, state: dict[str, Any]
 ) -> Generator[Any, Any, None]:
     case = positive.entity
+    if case in state["reported"]:
+        return  # a repeat positive of a reported case is not a new case
+    state["reported"].add(case)
     gen = world.streams.gen("reporting")
     lab = p.direct_report.agent
     yield from world.agents[lab].work(

@@ -18,7 +18,6 @@ is recognised; others are judged close contacts with ``assess.judged_close``
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -206,12 +205,8 @@ class _Tracing:
             )
 
 
-_STATE: weakref.WeakKeyDictionary[Any, _Tracing] = weakref.WeakKeyDictionary()
-
-
 def install(world: World, params: Params) -> None:
     t = _Tracing(world, params)
-    _STATE[world] = t
     world.on("contact_exposed", t.on_exposed)
     world.on("case_confirmed", t.investigate)
     world.on("push_entry_verified", t.assess_risk_person)

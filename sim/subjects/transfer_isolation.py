@@ -20,7 +20,6 @@ add a site or vehicles while the drill runs.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -280,6 +279,8 @@ class _Transfer:
             at = start + (day - 1) * 24.0
             if at > env.now:
                 yield env.timeout(at - env.now)
+            if person in self.cases:
+                return  # positive: no more quarantine tests, the ambulance is coming
             if self.placed.get(person) not in ("central_quarantine", "home_quarantine"):
                 return
             self.world.emit(
@@ -334,12 +335,13 @@ class _Transfer:
         self.placed[person] = "hospital"
 
 
-_STATE: weakref.WeakKeyDictionary[Any, _Transfer] = weakref.WeakKeyDictionary()
+_ATTR = "_transfer_isolation"
+"""The World attribute holding the installed transfer state (for :func:`reconfigure`)."""
 
 
 def install(world: World, params: Params) -> None:
     transfer = _Transfer(world, params)
-    _STATE[world] = transfer
+    setattr(world, _ATTR, transfer)
     world.on("contact_identified", transfer.request)
     world.on("lab_result_positive", transfer.on_positive)
     world.on("admitted", transfer.on_admitted)
@@ -353,7 +355,7 @@ def reconfigure(world: World, params: Params) -> None:
     vehicles can only be added (a room in use cannot vanish); the overflow policy,
     compliance and timings of later work follow ``params``.
     """
-    t = _STATE.get(world)
+    t = getattr(world, _ATTR, None)
     if t is None:
         raise LookupError("transfer_isolation is not installed in this world")
     for sid, site in params.sites.items():

@@ -97,7 +97,8 @@ def test_removed_cdc_link_is_a_gap(tmp_path) -> None:
     unreachable = {(g["subject"], g["agent"]) for g in r["gaps"] if g["type"] == "unreachable"}
     assert ("reporting", "leading_group") in unreachable
     assert ("reporting", "coordination") in unreachable
-    assert ("treatment", "treatment_tf") in unreachable
+    assert ("tracing", "tracing_tf") in unreachable
+    assert ("treatment", "treatment_tf") not in unreachable  # CDC orders the ambulance directly
     assert ("reporting", "cdc") not in unreachable  # the lab still reaches the CDC
 
 
