@@ -24,7 +24,7 @@ from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 import simpy
-from pydantic import Field, NonNegativeInt, PositiveInt, field_validator
+from pydantic import Field, PositiveInt, field_validator
 
 from sim.network.roles import not_responsible
 from sim.scenario.distributions import Dist
@@ -63,7 +63,7 @@ class Quarantine(Strict):
 class Params(Strict):
     source: str = Field(default="", description="agent handing contacts over (the tracers)")
     team: str = Field(description="agent that drives the transfers (drivers = its staff)")
-    vehicles: NonNegativeInt
+    vehicles: PositiveInt
     seats: PositiveInt = Field(description="people per vehicle and trip")
     dispatch_time: Dist = Field(description="hours from taking a vehicle to the first pick-up")
     fill_wait_h: float = Field(default=0.5, ge=0, description="longest wait for more passengers")
@@ -107,8 +107,6 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
         yield ("source",), f"no handoff declared from '{params.source}' to '{params.team}'"
     if params.overflow == NEIGHBOUR and params.neighbour_travel_time is None:
         yield ("neighbour_travel_time",), "required when overflow is neighbouring_county"
-    if not params.sites and params.vehicles == 0:
-        yield ("sites",), "no quarantine site and no vehicle: nobody can be transferred"
 
 
 class _Transfer:
