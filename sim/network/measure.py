@@ -70,3 +70,27 @@ def placements_over_seeds(scenario: Scenario, seeds: Iterable[int]) -> dict[str,
         "isolated_per_run": {k: round(v / n, 3) for k, v in sorted(placed.items())},
         "runs_site_full": dict(sorted(filled.items())),
     }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m sim.network.measure [RUNS]``: the transfer plans over seeds 1..RUNS."""
+    import json
+    import sys
+
+    from sim.api import FLAGSHIP
+    from sim.scenario import load_scenario
+
+    args = sys.argv[1:] if argv is None else argv
+    runs = int(args[0]) if args else 200
+    seeds = range(1, runs + 1)
+    plans = FLAGSHIP.parent / "plans"
+    for plan in ([], [plans / "half-vehicles.yaml"]):
+        scn = load_scenario(FLAGSHIP, plan)
+        print(json.dumps(objective_over_seeds(scn, "contacts-quarantined-12h", seeds)), flush=True)
+    for plan in ([], [plans / "no-second-site.yaml"]):
+        scn = load_scenario(FLAGSHIP, plan)
+        print(json.dumps(placements_over_seeds(scn, seeds)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
