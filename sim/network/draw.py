@@ -192,10 +192,19 @@ def draw(
             edge_colours.append("#d62728"), widths.append(3.5), styles.append("dashed")
         elif n in spof:
             edge_colours.append("#d62728"), widths.append(3.0), styles.append("solid")
-        elif n in heavy:
-            edge_colours.append("#ff7f0e"), widths.append(3.0), styles.append("solid")
         else:
             edge_colours.append("#333333"), widths.append(0.8), styles.append("solid")
+    if heavy:  # an orange outer ring, visible also around a single point of failure
+        nx.draw_networkx_nodes(
+            h,
+            pos,
+            nodelist=sorted(heavy & set(nodes)),
+            node_color="none",
+            node_size=3300,
+            ax=ax,
+            edgecolors="#ff7f0e",
+            linewidths=3.0,
+        )
     scale = {} if cmap is None else {"cmap": cmap, "vmin": 0.0, "vmax": 1.0}
     drawn = nx.draw_networkx_nodes(
         h,
@@ -216,7 +225,9 @@ def draw(
             row = load.get(n, {})
             label += f"\n{row.get('utilisation', 0.0):.0%} · {row.get('mean_wait_h', 0.0):.1f}h"
         x, y = pos[n]
-        ax.text(x, y, label, ha="center", va="center", fontsize=7, **text_kw)
+        dark = load is not None and load.get(n, {}).get("utilisation", 0.0) > 0.6
+        colour = "white" if dark else "black"
+        ax.text(x, y, label, ha="center", va="center", fontsize=7, color=colour, **text_kw)
     zh = lang == "zh"
     handles: list[Any] = []
     if load is None:
