@@ -96,10 +96,12 @@ class _Tracing:
         self.identified: set[str] = set()
         self.cases: set[str] = set()
         self.exposed: dict[str, Event] = {}
+        self.by_source: dict[str, list[Event]] = {}
         self.team = world.agents[p.investigators]
 
     def on_exposed(self, e: Event) -> None:
         self.exposed.setdefault(e.entity, e)
+        self.by_source.setdefault(str(e.details.get("source", "")), []).append(e)
 
     def share(self, stage: str, setting: str) -> float:
         base = (self.p.find_core if stage == "core" else self.p.find_full).get(setting, 0.0)
@@ -142,8 +144,7 @@ class _Tracing:
         self.find(case, "full")
 
     def find(self, case: str, stage: str) -> None:
-        exposed = [e for e in self.world.log.of("contact_exposed", source=case)]
-        exposed = [e for e in exposed if e.entity not in self.identified]
+        exposed = [e for e in self.by_source.get(case, []) if e.entity not in self.identified]
         if not exposed:
             return
         ids = np.asarray([int(e.entity) for e in exposed])
