@@ -127,6 +127,28 @@ def play(
     _print_summary(result.summary, target, lang)
 
 
+@app.command()
+def network(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    plan: PlanOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the analysis as JSON")] = False,
+    out: Annotated[Path | None, typer.Option(help="directory for network.png")] = None,
+    lang: Annotated[str, typer.Option(help="language of text and drawing: zh or en")] = "zh",
+    run_dir: Annotated[
+        Path | None, typer.Option("--run", help="run directory: colour the drawing by load")
+    ] = None,
+) -> None:
+    """Responsibility analysis: R/A per subject, gaps, single points of failure, overload."""
+    from sim.network.cli import network_command
+
+    if lang not in ("zh", "en"):
+        raise BadInput("--lang must be zh or en")
+    if run_dir is not None and not (run_dir / "events.jsonl").is_file():
+        raise BadInput(f"--run {run_dir}: no events.jsonl there")
+    scn = load_scenario(scenario, plan or [])
+    typer.echo(network_command(scn, as_json=as_json, out=out, lang=lang, run_dir=run_dir))
+
+
 def _print_summary(summary: dict, target: Path, lang: str) -> None:
     console = Console()
     zh = lang == "zh"

@@ -12,7 +12,9 @@ from sim.scenario.schema import Agent as AgentSpec
 if TYPE_CHECKING:
     from sim.engine.world import World
 
-_ABSENT, _ROSTER, _WORK = -1, 0, 1  # priorities: absence and roster take staff before work
+from sim.engine.priority import ABSENT as _ABSENT
+from sim.engine.priority import ROSTER as _ROSTER
+from sim.engine.priority import ROUTINE
 
 
 class _StaffPool(simpy.PriorityResource):
@@ -90,16 +92,25 @@ class StaffedAgent:
         self.set_staff(max(0, self.staff + k))
 
     def work(
-        self, subject: str, task: str, entity: str, duration: float, **details: Any
+        self,
+        subject: str,
+        task: str,
+        entity: str,
+        duration: float,
+        priority: int = ROUTINE,
+        **details: Any,
     ) -> Generator[Any, Any, float]:
         """Queue for a staff member, work ``duration`` hours, log start and end.
+
+        ``priority=URGENT`` puts the task ahead of queued routine work (never
+        interrupting a task already under way).
 
         Returns the hours spent waiting in the queue.
         """
         env, log = self.world.env, self.world.log
         asked = env.now
         queue_len = len(self.resource.queue)
-        with self.resource.request(priority=_WORK) as req:
+        with self.resource.request(priority=priority) as req:
             yield req
             wait = env.now - asked
             log.append(

@@ -49,6 +49,12 @@ EVENT_KINDS: dict[str, Kind] = {
     "report_escalated": Kind("reporting", "向上级报告", "reported to higher level"),
     "public_release": Kind("reporting", "发布权威信息", "public information released"),
     "press_conference": Kind("reporting", "新闻发布会", "press conference held"),
+    "daily_report": Kind("reporting", "日报告", "daily report"),
+    # data_verification -------------------------------------------------------
+    "data_push_received": Kind("data_verification", "收到大数据推送名单", "push list received"),
+    "push_entry_verified": Kind("data_verification", "推送人员核查", "push entry verified"),
+    "push_list_verified": Kind("data_verification", "推送名单核查完毕", "push list verified"),
+    "health_code_assigned": Kind("data_verification", "精准赋码", "health code assigned"),
     # tracing -----------------------------------------------------------------
     "interview_start": Kind("tracing", "开始流调", "interview started"),
     "core_info": Kind("tracing", "核心信息查清", "core information obtained"),
@@ -59,6 +65,18 @@ EVENT_KINDS: dict[str, Kind] = {
     "transfer_departed": Kind("transfer_isolation", "转运车辆出发", "transfer vehicle departed"),
     "isolated": Kind("transfer_isolation", "隔离到位", "isolated"),
     "site_full": Kind("transfer_isolation", "隔离点已满", "quarantine site full"),
+    "site_opened": Kind("transfer_isolation", "启用隔离点", "quarantine site opened"),
+    "vehicles_added": Kind("transfer_isolation", "增派转运车辆", "transfer vehicles added"),
+    "quarantine_left": Kind(
+        "transfer_isolation", "转出隔离（送医）", "left quarantine for hospital"
+    ),
+    "quarantine_released": Kind("transfer_isolation", "解除隔离", "released from quarantine"),
+    # treatment ---------------------------------------------------------------
+    "ambulance_dispatched": Kind("treatment", "负压救护车出车", "ambulance dispatched"),
+    "beds_full": Kind("treatment", "定点医院床位已满", "hospital beds full"),
+    "admitted": Kind("treatment", "定点医院收治", "admitted to the designated hospital"),
+    "severity_changed": Kind("treatment", "病情变化", "severity changed"),
+    "discharged": Kind("treatment", "出院", "discharged"),
     # injects (the MSEL, decisions, spot-checks, live facilitation) ----------
     "inject_skipped": Kind("injects", "注入事件未触发", "inject not delivered"),
     "inject_answer": Kind("injects", "注入事件应答", "answer to an inject"),

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from sim.subjects import reporting, testing, tracing, traffic_control, transfer_isolation
+from sim.subjects import (
+    data_verification,
+    reporting,
+    testing,
+    tracing,
+    traffic_control,
+    transfer_isolation,
+    treatment,
+)
 
 SUBJECT_MODULES: dict[str, ModuleType] = {
     "traffic_control": traffic_control,
     "testing": testing,
     "reporting": reporting,
     "tracing": tracing,
+    "data_verification": data_verification,
     "transfer_isolation": transfer_isolation,
+    "treatment": treatment,
 }

@@ -6,6 +6,13 @@ leading group) through declared handoffs, the leading group activates the
 command, escalates to city and province, and the publicity task force releases
 authoritative information and holds the press conference.  Every step is work
 of a staffed agent, so a report arriving at night waits for whoever is on duty.
+
+Every positive gets its own direct report, verification and ``case_confirmed``;
+the command is activated once, by the first case, and later case reports reach
+it as ``report_received``.  Each later case gets a public release; the press
+conference is held once, for the outbreak.  From activation on, the
+coordination office compiles a daily report (日报告) at a fixed clock hour —
+a zero report (零报告) on days without new cases — counting from the log.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from sim.engine.priority import URGENT
+from sim.network.roles import not_responsible
 from sim.scenario.distributions import Dist
 from sim.scenario.schema import Strict
 from sim.subjects.common import AgentTask, Rel, missing_handoffs, unknown_agents
@@ -34,6 +43,14 @@ class PressConference(Strict):
     latest_hour: float = Field(default=21.0, gt=0, le=24, description="no conference after this")
 
 
+class DailyReport(Strict):
+    """The coordination office's daily report (日报告、零报告, #3)."""
+
+    agent: str
+    time: Dist = Field(description="hours to compile the report")
+    hour: float = Field(default=20.0, ge=0, lt=24, description="clock hour it is due")
+
+
 class Params(Strict):
     direct_report: AgentTask = Field(description="network direct report by the lab or hospital")
     verification: AgentTask = Field(description="CDC verification and case confirmation")
@@ -42,6 +59,7 @@ class Params(Strict):
     upward: list[str] = Field(default_factory=list, description="city, then province")
     release: AgentTask = Field(description="authoritative public information release")
     press_conference: PressConference
+    daily_report: DailyReport | None = None
 
 
 def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
@@ -54,7 +72,10 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
     ]
     refs += [(("chain", i), a) for i, a in enumerate(params.chain)]
     refs += [(("upward", i), a) for i, a in enumerate(params.upward)]
+    if params.daily_report is not None:
+        refs.append((("daily_report", "agent"), params.daily_report.agent))
     yield from unknown_agents(scn, refs)
+    yield from not_responsible(scn, SUBJECT, [r for r in refs if r[0][0] != "upward"])
     yield from missing_handoffs(scn, ("chain",), [params.direct_report.agent, *params.chain])
     yield from missing_handoffs(scn, ("upward",), [params.chain[-1], *params.upward])
     if params.chain[0] != params.verification.agent:
@@ -69,15 +90,52 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
 
 
 def install(world: World, params: Params) -> None:
-    world.on("lab_result_positive", lambda e: _report(world, params, e))
+    state: dict[str, Any] = {"activated": False, "reported": set()}
+    world.on("lab_result_positive", lambda e: _report(world, params, e, state))
 
 
-def _report(world: World, p: Params, positive: Event) -> Generator[Any, Any, None]:
+def _daily(world: World, p: Params, d: DailyReport) -> Generator[Any, Any, None]:
+    """Compile a daily report every day at ``d.hour`` from activation to the end."""
+    gen = world.streams.gen("reporting/daily")
+    day = 0
+    last = float("-inf")
+    while True:
+        clock = (world.start_hour + world.now) % 24
+        wait = (d.hour - clock) % 24 or 24.0
+        yield world.env.timeout(wait)
+        day += 1
+        entity = f"day-{day}"
+        yield from world.agents[d.agent].work(SUBJECT, "daily_report", entity, d.time.sample(gen))
+        counts = _counts(world, last)
+        last = world.now
+        world.emit(
+            "daily_report", SUBJECT, d.agent, entity, zero=counts["new_cases"] == 0, **counts
+        )
+
+
+def _counts(world: World, since: float) -> dict[str, int]:
+    """Cumulative figures and new cases since ``since``, read from the log."""
+    confirmed = {e.entity: e.t for e in world.log.of("case_confirmed")}
+    return {
+        "cases": len(confirmed),
+        "new_cases": sum(1 for t in confirmed.values() if t > since),
+        "contacts_identified": len({e.entity for e in world.log.of("contact_identified")}),
+        "isolated": len({e.entity for e in world.log.of("isolated")}),
+        "in_hospital": len(world.log.of("admitted")) - len(world.log.of("discharged")),
+    }
+
+
+def _report(
+    world: World, p: Params, positive: Event, state: dict[str, Any]
+) -> Generator[Any, Any, None]:
     case = positive.entity
+    if case in state["reported"]:
+        return  # a repeat positive of a reported case is not a new case
+    state["reported"].add(case)
     gen = world.streams.gen("reporting")
     lab = p.direct_report.agent
     yield from world.agents[lab].work(
-        SUBJECT, "direct_report", case, p.direct_report.time.sample(gen)
+        SUBJECT, "direct_report", case, p.direct_report.time.sample(gen), priority=URGENT
     )
     world.emit("direct_report", SUBJECT, lab, case)
     chain = [lab, *p.chain]
@@ -92,10 +150,17 @@ def _report(world: World, p: Params, positive: Event) -> Generator[Any, Any, Non
         yield from world.handoff(src, dst, SUBJECT, case)
         world.emit("report_received", SUBJECT, dst, case, source=src)
     cmd = p.activation.agent
-    yield from world.agents[cmd].work(SUBJECT, "activation", case, p.activation.time.sample(gen))
-    world.emit("command_activated", SUBJECT, cmd, case)
+    first = not state["activated"]
+    state["activated"] = True
+    if first:
+        yield from world.agents[cmd].work(
+            SUBJECT, "activation", case, p.activation.time.sample(gen)
+        )
+        world.emit("command_activated", SUBJECT, cmd, case)
+        if p.daily_report is not None:
+            world.spawn(_daily(world, p, p.daily_report))
     world.spawn(_escalate(world, [cmd, *p.upward], case))
-    world.spawn(_publish(world, p, cmd, case))
+    world.spawn(_publish(world, p, cmd, case, press=first))
 
 
 def _escalate(world: World, chain: list[str], case: str) -> Generator[Any, Any, None]:
@@ -104,13 +169,17 @@ def _escalate(world: World, chain: list[str], case: str) -> Generator[Any, Any, 
         world.emit("report_escalated", SUBJECT, dst, case, source=src, level=level)
 
 
-def _publish(world: World, p: Params, cmd: str, case: str) -> Generator[Any, Any, None]:
+def _publish(
+    world: World, p: Params, cmd: str, case: str, press: bool
+) -> Generator[Any, Any, None]:
     gen = world.streams.gen("reporting/publicity")
     yield from world.handoff(cmd, p.release.agent, SUBJECT, case)
     yield from world.agents[p.release.agent].work(
         SUBJECT, "information_release", case, p.release.time.sample(gen)
     )
     world.emit("public_release", SUBJECT, p.release.agent, case)
+    if not press:
+        return
     pc = p.press_conference
     yield from world.agents[pc.agent].work(
         SUBJECT, "press_preparation", case, pc.prep_time.sample(gen)

@@ -1,11 +1,21 @@
 """转运隔离 transport and isolation: point-to-point transfer to centralized quarantine.
 
-Identified contacts wait for the transfer team (转运专班).  A vehicle with a driver
-from the team's staff picks up as many waiting people as it has seats, drives
-them to the first quarantine site in the plan's order that has free rooms, and
-is disinfected before its next trip.  When every site is full, the overflow
-policy decides: home quarantine under five-to-one supervision (五包一), or wait
-for a room.  A confirmed case is held at home by its community until treatment.
+Each identified contact reaches the transfer team (转运专班) through the declared
+handoff from the tracing team and waits for a vehicle.  A vehicle, driven by one
+of the team's staff, picks up as many waiting people as it has seats (waiting at
+most ``fill_wait_h`` for more), books each a room at the first quarantine site in
+the plan's order that has one free, drives them there and is disinfected before
+its next trip.  When every site is full the overflow policy decides: home
+quarantine under five-to-one supervision (五包一) set up by the community — with
+a compliance rate: a non-compliant person is logged but keeps mixing — or a
+centralized site of the neighbouring county, further away.
+
+In quarantine each person is tested on the schedule's days (``test_requested``
+with ``reason=quarantine_day_N``), leaves for hospital if confirmed (treatment
+logs the admission) and is released when the quarantine period ends.  A
+positive case found outside quarantine is held at home by its community until
+the ambulance comes.  :func:`reconfigure` lets a decision taken during live play
+add a site or vehicles while the drill runs.
 """
 
 from __future__ import annotations
@@ -14,8 +24,9 @@ from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 import simpy
-from pydantic import Field, PositiveInt
+from pydantic import Field, PositiveInt, field_validator
 
+from sim.network.roles import not_responsible
 from sim.scenario.distributions import Dist
 from sim.scenario.schema import Strict, Text
 from sim.subjects.common import AgentTask, Rel, unknown_agents
@@ -25,6 +36,7 @@ if TYPE_CHECKING:
     from sim.engine.world import World
 
 SUBJECT = "transfer_isolation"
+NEIGHBOUR = "neighbouring_county"
 
 
 class Site(Strict):
@@ -35,58 +47,125 @@ class Site(Strict):
     travel_time: Dist = Field(description="hours from pick-up to arrival at this site")
 
 
+class HomeQuarantine(AgentTask):
+    """Five-to-one home quarantine set up by the community (五包一, #34)."""
+
+    compliance: float = Field(default=1.0, ge=0, le=1, description="share who really stay home")
+
+
+class Quarantine(Strict):
+    """Period and test days of one role (8th edition: close 14 d, secondary 7 d)."""
+
+    days: PositiveInt
+    test_days: list[PositiveInt] = Field(default_factory=list)
+
+
 class Params(Strict):
+    source: str = Field(default="", description="agent handing contacts over (the tracers)")
     team: str = Field(description="agent that drives the transfers (drivers = its staff)")
     vehicles: PositiveInt
     seats: PositiveInt = Field(description="people per vehicle and trip")
     dispatch_time: Dist = Field(description="hours from taking a vehicle to the first pick-up")
     fill_wait_h: float = Field(default=0.5, ge=0, description="longest wait for more passengers")
     disinfection_time: Dist
-    sites: dict[str, Site] = Field(min_length=1, description="in order of preference")
-    overflow: Literal["home_quarantine"] = "home_quarantine"
-    home_quarantine: AgentTask = Field(description="five-to-one set-up by the community")
+    sites: dict[str, Site] = Field(default_factory=dict, description="in order of preference")
+    overflow: Literal["home_quarantine", "neighbouring_county"] = "home_quarantine"
+    neighbour_travel_time: Dist | None = Field(
+        default=None, description="hours to the neighbouring county's site (overflow)"
+    )
+    home_quarantine: HomeQuarantine
     case_hold: AgentTask = Field(description="community holds a positive case at home")
+    quarantine: dict[str, Quarantine] = Field(
+        default_factory=lambda: {"close_contact": Quarantine(days=14, test_days=[1, 4, 7, 10, 14])},
+        description="by role (close_contact, secondary_contact)",
+    )
+
+    @field_validator("quarantine")
+    @classmethod
+    def _roles(cls, value: dict[str, Quarantine]) -> dict[str, Quarantine]:
+        for role, q in value.items():
+            if role not in ("close_contact", "secondary_contact"):
+                raise ValueError(f"unknown role '{role}' (close_contact or secondary_contact)")
+            for d in q.test_days:
+                if d > q.days:
+                    raise ValueError(f"test day {d} of {role} is after its {q.days}-day quarantine")
+        return value
 
 
 def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
-    yield from unknown_agents(
-        scn,
-        [
-            (("team",), params.team),
-            (("home_quarantine", "agent"), params.home_quarantine.agent),
-            (("case_hold", "agent"), params.case_hold.agent),
-        ],
-    )
+    refs: list[tuple[Rel, str]] = [
+        (("team",), params.team),
+        (("home_quarantine", "agent"), params.home_quarantine.agent),
+        (("case_hold", "agent"), params.case_hold.agent),
+    ]
+    if params.source:
+        refs.append((("source",), params.source))
+    yield from unknown_agents(scn, refs)
+    yield from not_responsible(scn, SUBJECT, refs[:3])
+    known = params.source in scn.agents and params.team in scn.agents
+    if params.source and known and scn.handoff(params.source, params.team) is None:
+        yield ("source",), f"no handoff declared from '{params.source}' to '{params.team}'"
+    if params.overflow == NEIGHBOUR and params.neighbour_travel_time is None:
+        yield ("neighbour_travel_time",), "required when overflow is neighbouring_county"
 
 
 class _Transfer:
-    """The transfer team's fleet, its waiting list and the sites' free rooms."""
+    """The transfer team's fleet, its waiting list, the sites' rooms and who is where."""
 
     def __init__(self, world: World, p: Params):
         self.world, self.p = world, p
-        self.fleet = simpy.Resource(world.env, capacity=p.vehicles)
+        self.fleet = simpy.Store(world.env)
+        self.n_vehicles = 0
+        self.add_vehicles(p.vehicles, log=False)
         self.waiting = world.store("transfer")
-        self.free = {sid: s.rooms for sid, s in p.sites.items()}
+        self.sites: dict[str, Site] = dict(p.sites)
+        self.free = {sid: s.rooms for sid, s in self.sites.items()}
+        self.room_of: dict[str, str] = {}  # person → site, while in a central room
+        self.placed: dict[str, str] = {}  # person → mode while isolated
+        self.requested: set[str] = set()
+        self.cases: set[str] = set()
         self.trips = 0
         self.gen = world.streams.gen("transfer")
 
-    def request(self, event: Event) -> None:
-        self.world.emit(
-            "transfer_requested",
-            SUBJECT,
-            self.p.team,
-            event.entity,
-            role=event.details.get("role", ""),
-        )
-        self.waiting.put(event.entity)
+    # --- configuration ------------------------------------------------------
+    def add_vehicles(self, n: int, log: bool = True) -> None:
+        for _ in range(n):
+            self.n_vehicles += 1
+            self.fleet.put(f"vehicle-{self.n_vehicles}")
+        if log and n:
+            self.world.emit(
+                "vehicles_added", SUBJECT, self.p.team, "fleet", added=n, total=self.n_vehicles
+            )
+
+    def add_site(self, sid: str, site: Site) -> None:
+        if sid in self.sites:
+            extra = site.rooms - self.sites[sid].rooms
+            self.free[sid] += max(extra, 0)
+        else:
+            self.free[sid] = site.rooms
+        self.sites[sid] = site
+        self.world.emit("site_opened", SUBJECT, self.p.team, sid, rooms=site.rooms)
+
+    # --- contacts -----------------------------------------------------------
+    def request(self, event: Event) -> Generator[Any, Any, None]:
+        person = event.entity
+        if person in self.requested or person in self.cases:
+            return
+        self.requested.add(person)
+        role = str(event.details.get("role", "close_contact"))
+        if self.p.source:
+            yield from self.world.handoff(self.p.source, self.p.team, SUBJECT, person, role=role)
+        self.world.emit("transfer_requested", SUBJECT, self.p.team, person, role=role)
+        self.waiting.put((person, role))
 
     def dispatcher(self) -> Generator[Any, Any, None]:
         env = self.world.env
         while True:
-            vehicle = self.fleet.request()
-            yield vehicle
-            first = yield self.waiting.get()
-            riders = [first]
+            vehicle = yield self.fleet.get()
+            riders: list[tuple[str, str, str]] = []
+            while not riders:
+                person, role = yield self.waiting.get()
+                riders += self.board(person, role)
             deadline = env.now + self.p.fill_wait_h
             while len(riders) < self.p.seats and env.now < deadline:
                 get = self.waiting.get()
@@ -94,67 +173,193 @@ class _Transfer:
                 if get not in got:
                     get.cancel()
                     break
-                riders.append(got[get])
+                riders += self.board(*got[get])
             self.world.spawn(self.trip(vehicle, riders))
 
-    def trip(self, vehicle: simpy.Resource, riders: list[str]) -> Generator[Any, Any, None]:
-        self.trips += 1
-        trip_id = f"trip-{self.trips}"
-        site = self.site_for()
-        team = self.world.agents[self.p.team]
-        travel = self.p.sites[site].travel_time.sample(self.gen) if site else 0.0
-        duration = self.p.dispatch_time.sample(self.gen) + travel
-        self.world.emit(
-            "transfer_departed", SUBJECT, self.p.team, trip_id, riders=len(riders), site=site or ""
-        )
-        yield from team.work(SUBJECT, "transfer_trip", trip_id, duration, riders=len(riders))
-        for person in riders:
-            self.admit(person)
-        yield self.world.env.timeout(self.p.disinfection_time.sample(self.gen))
-        self.fleet.release(vehicle)
-
-    def site_for(self) -> str | None:
-        """The first site, in the plan's order, with a free room."""
+    def board(self, person: str, role: str) -> list[tuple[str, str, str]]:
+        """Book a room for ``person`` and return them as a rider, or apply the overflow."""
+        if person in self.cases or person in self.placed:
+            return []  # confirmed or isolated meanwhile: nothing to transfer
         for sid, free in self.free.items():
             if free > 0:
-                return sid
-        return None
+                self.free[sid] -= 1
+                if self.free[sid] == 0:
+                    self.world.emit(
+                        "site_full", SUBJECT, self.p.team, sid, rooms=self.sites[sid].rooms
+                    )
+                return [(person, role, sid)]
+        if self.p.overflow == NEIGHBOUR:
+            return [(person, role, NEIGHBOUR)]
+        self.world.spawn(self.home_quarantine(person, role))
+        return []
 
-    def admit(self, person: str) -> None:
-        """Give ``person`` a room, or send them to home quarantine when all are taken."""
-        world, p = self.world, self.p
-        sid = self.site_for()
-        if sid is None:
-            world.spawn(self.home_quarantine(person))
+    def trip(self, vehicle: str, riders: list[tuple[str, str, str]]) -> Generator[Any, Any, None]:
+        self.trips += 1
+        trip_id = f"trip-{self.trips}"
+        team = self.world.agents[self.p.team]
+        if riders:
+            travel = max(self.travel(site) for _, _, site in riders)
+            duration = self.p.dispatch_time.sample(self.gen) + travel
+            self.world.emit(
+                "transfer_departed",
+                SUBJECT,
+                self.p.team,
+                trip_id,
+                riders=len(riders),
+                vehicle=vehicle,
+                sites=sorted({s for _, _, s in riders}),
+            )
+            yield from team.work(SUBJECT, "transfer_trip", trip_id, duration, riders=len(riders))
+            for person, role, site in riders:
+                self.admit(person, role, site)
+            yield self.world.env.timeout(self.p.disinfection_time.sample(self.gen))
+        self.fleet.put(vehicle)
+
+    def travel(self, site: str) -> float:
+        if site == NEIGHBOUR:
+            assert self.p.neighbour_travel_time is not None
+            return float(self.p.neighbour_travel_time.sample(self.gen))
+        return float(self.sites[site].travel_time.sample(self.gen))
+
+    def admit(self, person: str, role: str, site: str) -> None:
+        world = self.world
+        if person in self.cases or person in self.placed:
+            if site in self.free:
+                self.free[site] += 1  # confirmed on the way: the room is not used
             return
-        self.free[sid] -= 1
-        world.isolated[int(person)] = world.now
-        world.emit("isolated", SUBJECT, p.team, person, mode="central_quarantine", site=sid)
-        if self.free[sid] == 0:
-            world.emit("site_full", SUBJECT, p.team, sid, rooms=p.sites[sid].rooms)
+        if site != NEIGHBOUR:
+            self.room_of[person] = site
+        self.placed[person] = "central_quarantine"
+        world.isolated.setdefault(int(person), world.now)
+        world.emit(
+            "isolated",
+            SUBJECT,
+            self.p.team,
+            person,
+            mode="central_quarantine",
+            site=site,
+            role=role,
+        )
+        world.spawn(self.quarantine(person, role))
 
-    def home_quarantine(self, person: str) -> Generator[Any, Any, None]:
-        world, p = self.world, self.p
-        hq = p.home_quarantine
+    def home_quarantine(self, person: str, role: str) -> Generator[Any, Any, None]:
+        world, hq = self.world, self.p.home_quarantine
         yield from world.agents[hq.agent].work(
             SUBJECT, "five_to_one_setup", person, hq.time.sample(self.gen)
         )
-        world.isolated[int(person)] = world.now
-        world.emit("isolated", SUBJECT, hq.agent, person, mode="home_quarantine", site="")
+        if person in self.cases or person in self.placed:
+            return
+        compliant = bool(
+            world.streams.uniform("transfer/compliance", int(person))[0] < hq.compliance
+        )
+        self.placed[person] = "home_quarantine"
+        if compliant:
+            world.isolated.setdefault(int(person), world.now)
+        world.emit(
+            "isolated",
+            SUBJECT,
+            hq.agent,
+            person,
+            mode="home_quarantine",
+            site="",
+            role=role,
+            compliant=compliant,
+        )
+        world.spawn(self.quarantine(person, role))
+
+    def quarantine(self, person: str, role: str) -> Generator[Any, Any, None]:
+        """Test on the schedule's days; release at the end unless the person left."""
+        q = self.p.quarantine.get(role) or self.p.quarantine.get("close_contact")
+        if q is None:
+            return
+        env, start = self.world.env, self.world.now
+        for day in sorted(set(q.test_days)):
+            at = start + (day - 1) * 24.0
+            if at > env.now:
+                yield env.timeout(at - env.now)
+            if person in self.cases:
+                return  # positive: no more quarantine tests, the ambulance is coming
+            if self.placed.get(person) not in ("central_quarantine", "home_quarantine"):
+                return
+            self.world.emit(
+                "test_requested", SUBJECT, self.p.team, person, reason=f"quarantine_day_{day}"
+            )
+        end = start + q.days * 24.0
+        if end > env.now:
+            yield env.timeout(end - env.now)
+        if self.placed.get(person) not in ("central_quarantine", "home_quarantine"):
+            return
+        self.leave(person)
+        self.world.emit("quarantine_released", SUBJECT, self.p.team, person, days=q.days)
+
+    def leave(self, person: str) -> None:
+        self.placed.pop(person, None)
+        site = self.room_of.pop(person, None)
+        if site is not None:
+            self.free[site] += 1
+
+    # --- cases --------------------------------------------------------------
+    def on_positive(self, positive: Event) -> Generator[Any, Any, None]:
+        """Hold a positive case at home (by its community) unless already isolated."""
+        person = positive.entity
+        if person in self.cases:
+            return
+        self.cases.add(person)
+        if person in self.placed:
+            return  # in quarantine: stays in its room until the ambulance comes
+        hold = self.p.case_hold
+        gen = self.world.streams.gen("transfer/case_hold")
+        yield from self.world.agents[hold.agent].work(
+            SUBJECT, "case_hold", person, hold.time.sample(gen)
+        )
+        if person in self.placed:
+            return
+        self.placed[person] = "held_at_home"
+        self.world.isolated.setdefault(int(person), self.world.now)
+        self.world.emit("isolated", SUBJECT, hold.agent, person, mode="held_at_home", site="")
+
+    def on_admitted(self, admitted: Event) -> None:
+        """A person taken to hospital gives up their room."""
+        person = admitted.entity
+        mode = self.placed.get(person)
+        if mode in ("central_quarantine", "home_quarantine"):
+            site = self.room_of.get(person, "")
+            self.leave(person)
+            self.world.emit(
+                "quarantine_left", SUBJECT, self.p.team, person, to="hospital", site=site
+            )
+        else:
+            self.placed.pop(person, None)
+        self.placed[person] = "hospital"
+
+
+_ATTR = "_transfer_isolation"
+"""The World attribute holding the installed transfer state (for :func:`reconfigure`)."""
 
 
 def install(world: World, params: Params) -> None:
     transfer = _Transfer(world, params)
+    setattr(world, _ATTR, transfer)
     world.on("contact_identified", transfer.request)
+    world.on("lab_result_positive", transfer.on_positive)
+    world.on("admitted", transfer.on_admitted)
     world.spawn(transfer.dispatcher())
-    world.on("lab_result_positive", lambda e: _hold_case(world, params, e))
 
 
-def _hold_case(world: World, p: Params, positive: Event) -> Generator[Any, Any, None]:
-    gen = world.streams.gen("transfer/case_hold")
-    hold = p.case_hold
-    yield from world.agents[hold.agent].work(
-        SUBJECT, "case_hold", positive.entity, hold.time.sample(gen)
-    )
-    world.isolated[int(positive.entity)] = world.now
-    world.emit("isolated", SUBJECT, hold.agent, positive.entity, mode="held_at_home", site="")
+def reconfigure(world: World, params: Params) -> None:
+    """Apply a decision taken during play: new sites or rooms, more vehicles.
+
+    Called by the inject engine with the subject's new parameters.  Sites and
+    vehicles can only be added (a room in use cannot vanish); the overflow policy,
+    compliance and timings of later work follow ``params``.
+    """
+    t = getattr(world, _ATTR, None)
+    if t is None:
+        raise LookupError("transfer_isolation is not installed in this world")
+    for sid, site in params.sites.items():
+        old = t.sites.get(sid)
+        if old is None or site.rooms > old.rooms:
+            t.add_site(sid, site)
+    if params.vehicles > t.n_vehicles:
+        t.add_vehicles(params.vehicles - t.n_vehicles)
+    t.p = params

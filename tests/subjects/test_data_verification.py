@@ -1,0 +1,77 @@
+"""Data verification: push lists in batches, verified entry by entry by grid workers."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from sim.api import FLAGSHIP
+from sim.scenario import ScenarioError, load_scenario
+from tests.subjects._runs import plan_file, run, scenario
+
+
+def test_batches_arrive_after_confirmation_and_every_entry_is_checked() -> None:
+    log = run(4).log
+    confirmed = log.first("case_confirmed").t
+    batches = log.of("data_push_received")
+    p = scenario().subject_params("data_verification")
+    assert {b.details["source"] for b in batches} == {b.source for b in p.batches}
+    for b in batches:
+        assert b.t > confirmed
+        entries = [e for e in log.of("push_entry_verified") if e.details["batch"] == b.entity]
+        assert len(entries) == b.details["size"]
+        assert all(e.t >= b.t and e.agent == p.verifiers for e in entries)
+        done = log.first("push_list_verified", entity=b.entity)
+        counts = Counter(e.details["outcome"] for e in entries)
+        assert done.t == max(e.t for e in entries)
+        assert {k: done.details[k] for k in counts} == dict(counts)
+
+
+def test_outcome_shares_and_routes() -> None:
+    outcomes: Counter[str] = Counter()
+    for seed in (1, 2, 3):
+        log = run(seed).log
+        entries = log.of("push_entry_verified")
+        outcomes.update(e.details["outcome"] for e in entries)
+        codes = {e.entity for e in log.of("health_code_assigned")}
+        for e in entries:
+            if e.details["outcome"] == "verified" and e.details["route"] == "health_code":
+                assert e.entity in codes
+    total = sum(outcomes.values())
+    p = scenario().subject_params("data_verification")
+    assert total > 300
+    assert abs(outcomes["wrong"] / total - p.wrong_share) < 0.04
+    assert abs(outcomes["unreachable"] / total - p.unreachable_share) < 0.04
+
+
+def test_push_lists_feed_tracing_and_transfer_load() -> None:
+    """Most of the transfer load comes from verified push entries (#16)."""
+    log = run(1).log
+    by_stage = Counter(e.details["stage"] for e in log.of("contact_identified"))
+    assert by_stage["data_push"] > by_stage["core"] + by_stage["full"]
+    verified = {e.entity for e in log.of("push_entry_verified", outcome="verified")}
+    for e in log.of("contact_identified", stage="data_push"):
+        assert e.entity in verified
+
+
+def test_more_wrong_entries_fewer_contacts(tmp_path) -> None:
+    plan = plan_file(tmp_path, "bad-data", "subjects: {data_verification: {wrong_share: 0.6}}\n")
+    worse = load_scenario(FLAGSHIP, [plan])
+    from sim.api import run_drill
+
+    a = len(run(1).log.of("contact_identified", stage="data_push"))
+    b = len(run_drill(worse, 1).log.of("contact_identified", stage="data_push"))
+    assert b < a
+
+
+def test_work_only_through_responsible_agents(tmp_path) -> None:
+    plan = plan_file(
+        tmp_path, "wrong-agent", "subjects: {data_verification: {verifiers: testing_tf}}\n"
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(FLAGSHIP, [plan])
+    assert any(
+        "not responsible" in p.message and p.path == "subjects.data_verification.verifiers"
+        for p in err.value.problems
+    )
