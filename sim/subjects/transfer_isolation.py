@@ -85,6 +85,7 @@ class _Transfer:
         while True:
             vehicle = self.fleet.request()
             yield vehicle
+            vehicle_at = env.now
             first = yield self.waiting.get()
             riders = [first]
             deadline = env.now + self.p.fill_wait_h
@@ -95,17 +96,30 @@ class _Transfer:
                     get.cancel()
                     break
                 riders.append(got[get])
-            self.world.spawn(self.trip(vehicle, riders))
+            self.world.spawn(self.trip(vehicle, riders, vehicle_at))
 
-    def trip(self, vehicle: simpy.Resource, riders: list[str]) -> Generator[Any, Any, None]:
+    def trip(
+        self, vehicle: simpy.Resource, riders: list[str], vehicle_at: float
+    ) -> Generator[Any, Any, None]:
         self.trips += 1
         trip_id = f"trip-{self.trips}"
         site = self.site_for()
         team = self.world.agents[self.p.team]
         travel = self.p.sites[site].travel_time.sample(self.gen) if site else 0.0
         duration = self.p.dispatch_time.sample(self.gen) + travel
+        # persons, vehicle_at and the fleet's load let the evaluation tell a rider's
+        # wait for a free vehicle (vehicle_at after the request) from the fill wait.
         self.world.emit(
-            "transfer_departed", SUBJECT, self.p.team, trip_id, riders=len(riders), site=site or ""
+            "transfer_departed",
+            SUBJECT,
+            self.p.team,
+            trip_id,
+            riders=len(riders),
+            site=site or "",
+            persons=list(riders),
+            vehicle_at=round(vehicle_at, 6),
+            vehicles_busy=self.fleet.count,
+            vehicles=self.p.vehicles,
         )
         yield from team.work(SUBJECT, "transfer_trip", trip_id, duration, riders=len(riders))
         for person in riders:
