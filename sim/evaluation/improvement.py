@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -93,7 +94,14 @@ def _roster_bound(finding: dict[str, Any], agent: dict[str, Any] | None) -> bool
 
 
 def owners(scenario: dict[str, Any], finding: dict[str, Any]) -> tuple[str, str]:
-    """(responsible, accountable) agent ids for ``finding`` from the scenario's RACI."""
+    """(responsible, accountable) agent ids for ``finding`` from the scenario's RACI.
+
+    The blamed agent is responsible when the RACI of the work's subject (or the
+    objective's) names it responsible; an agent that did the work without such a
+    role (a publicity team releasing information) still owns its own fix; with no
+    agent blamed, the subject's first responsible agent does.  The accountable
+    agent is the RACI's for the subject whose rule applied.
+    """
     raci = scenario.get("responsibilities", {})
     agent = finding.get("agent", "")
     path_subject = finding.get("evidence", {}).get("path_subject") or finding["subject"]
@@ -101,16 +109,24 @@ def owners(scenario: dict[str, Any], finding: dict[str, Any]) -> tuple[str, str]
         r = raci.get(subject)
         if r and agent in r.get("responsible", []):
             return agent, r["accountable"]
-    r = raci.get(finding["subject"]) or raci.get(path_subject)
+    r = raci.get(path_subject) or raci.get(finding["subject"])
+    if agent in scenario.get("agents", {}):
+        return agent, r["accountable"] if r else ""
     if r:
         return r["responsible"][0], r["accountable"]
     return agent, ""
 
 
 def build_plan(
-    scenario: dict[str, Any], findings: list[dict[str, Any]], lang: str = "zh"
+    scenario: dict[str, Any],
+    findings: list[dict[str, Any]],
+    lang: str = "zh",
+    label: Callable[[str], str] = str,
 ) -> list[dict[str, Any]]:
-    """One improvement-plan row per finding, in ``lang`` (zh or en)."""
+    """One improvement-plan row per finding, in ``lang`` (zh or en).
+
+    ``label`` turns a task or event name into the words a reader sees.
+    """
     agents = scenario.get("agents", {})
     start = datetime.fromisoformat(str(scenario["meta"]["start"]))
     drill_end: date = (start + timedelta(hours=float(scenario["meta"]["duration_h"]))).date()
@@ -127,7 +143,7 @@ def build_plan(
             agent=name,
             staff=(spec or {}).get("staff", "?"),
             duty=f"{hours[0]:g}–{hours[1]:g}",
-            label=ev.get("label", ev.get("start", "")),
+            label=label(str(ev.get("label", ev.get("start", "")))),
             vehicles=ev.get("vehicles", "?"),
             site=ev.get("site", ""),
             rooms=ev.get("rooms", "?"),

@@ -1,0 +1,81 @@
+"""Findings, critical paths and the improvement plan, from real runs."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from sim.api import FLAGSHIP, run_drill, scenario_snapshot
+from sim.evaluation.findings import critical_path, evaluate_findings, locate
+from sim.evaluation.improvement import build_plan, plan_csv
+from sim.scenario import load_scenario
+from tests.conftest import ROOT
+
+ONE_VEHICLE = ROOT / "tests" / "report" / "one_vehicle.yaml"
+
+
+@pytest.fixture(scope="module")
+def one_vehicle_run():
+    scn = load_scenario(FLAGSHIP, [ONE_VEHICLE])
+    result = run_drill(scn, seed=2)
+    snap = scenario_snapshot(scn)
+    return result, snap, evaluate_findings(result.log, snap, result.summary["objectives"])
+
+
+def test_too_few_vehicles_blames_the_transfer_team_and_its_vehicle_queue(one_vehicle_run):
+    result, snap, ev = one_vehicle_run
+    rated = {o["id"]: o for o in result.summary["objectives"]}
+    assert rated["contacts-quarantined-12h"]["rating"] != "P", "premise: one vehicle is too few"
+    vehicle = [
+        f
+        for f in ev["findings"]
+        if f["objective"] == "contacts-quarantined-12h" and f["cause"] == "vehicle_queue"
+    ]
+    assert vehicle, ev["findings"]
+    f = vehicle[0]
+    assert f["agent"] == "transfer_tf"
+    assert f["resource"] == "vehicles"
+    assert f["evidence"]["vehicles"] == 1
+    assert f["evidence"]["trips_with_fleet_busy"] >= 1
+    assert f["evidence"]["max_vehicle_wait_h"] > 0
+    # the vehicle wait is the larger part of the late contact's time
+    assert f["share"] > 0.5
+    plan = build_plan(snap, ev["findings"], "en")
+    row = plan[ev["findings"].index(f)]
+    assert row["responsible"] == "transfer_tf"
+    assert row["accountable"] == snap["responsibilities"]["transfer_isolation"]["accountable"]
+    assert row["poete"] == "Equipment"
+    assert "vehicles" in row["action"]
+    assert "transfer_tf" in plan_csv(plan)
+
+
+def test_enough_vehicles_no_vehicle_finding(flagship):
+    result = run_drill(flagship, seed=2)
+    snap = scenario_snapshot(flagship)
+    ev = evaluate_findings(result.log, snap, result.summary["objectives"])
+    assert not [f for f in ev["findings"] if f["cause"] == "vehicle_queue"]
+
+
+def test_critical_path_covers_the_span_without_overlap(one_vehicle_run):
+    result, snap, _ = one_vehicle_run
+    from sim.scenario.schema import Measure
+
+    for obj in snap["objectives"]:
+        loc = locate(result.log, Measure.model_validate(obj["measure"]), obj["standard_h"])
+        if loc.start_t is None or loc.end_t is None:
+            continue
+        path = critical_path(result.log, loc.start_t, loc.end_t, loc.chain)
+        assert path, obj["id"]
+        assert path[0].t0 == pytest.approx(loc.start_t, abs=1e-3)
+        assert path[-1].t1 == pytest.approx(loc.end_t, abs=1e-3)
+        for a, b in itertools.pairwise(path):
+            assert b.t0 == pytest.approx(a.t1, abs=1e-3), obj["id"]
+        assert sum(s.hours for s in path) == pytest.approx(loc.end_t - loc.start_t, abs=1e-3)
+
+
+def test_only_challenged_objectives_get_findings(one_vehicle_run):
+    result, _snap, ev = one_vehicle_run
+    met = {o["id"] for o in result.summary["objectives"] if o["rating"] == "P"}
+    assert {s["id"] for s in ev["strengths"]} == met
+    assert not {f["objective"] for f in ev["findings"]} & met
