@@ -30,7 +30,7 @@ def font_face(text: str) -> str:
     keeps the page self-contained.  Subsetting for embedding is allowed by the
     font's SIL Open Font License.
     """
-    chars = "".join(sorted({c for c in text if ord(c) > 0x7E}))
+    chars = "".join(sorted({c for c in text if ord(c) >= 0x20}))
     if not chars:
         return ""
     opts = subset.Options()

@@ -93,13 +93,18 @@ def timeline(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
             ]
             if bars:
                 ax.broken_barh(bars, (y - 0.3, 0.6), color=colour[s])
-    deadlines = _deadlines(log, scn, summary)
+    deadlines = sorted(_deadlines(log, scn, summary), key=lambda d: d["t"])
+    span = max([horizon, *(d["t"] for d in deadlines)]) + 1
+    y_text, last_t = 0.99, None
     for d in deadlines:
         x = t0 + d["t"] / 24
         ax.axvline(x, color=style.RATING_COLOURS[d["rating"]], ls="--", lw=1)
+        close = last_t is not None and d["t"] - last_t < 0.012 * span
+        y_text = y_text - 0.3 if close and y_text > 0.4 else 0.99
+        last_t = d["t"]
         ax.text(
             x,
-            0.99,
+            y_text,
             d["id"],
             rotation=90,
             fontsize=6,
