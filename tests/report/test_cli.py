@@ -1,41 +1,56 @@
-"""`drill run` writes the report by default; `drill report` rebuilds it; bad input exits 2."""
+"""`drill run` writes the report by default; `drill report` rebuilds it; bad input exits 2.
+
+Run in-process through the console entry point (``sim.cli.main``) to keep the
+suite fast; the exit-code mapping is the one the installed command uses.
+"""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
-from tests.conftest import ROOT
+import pytest
+
+from sim.cli import main
 
 
-def _drill(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+def _drill(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["drill", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
 
 
-def test_run_writes_report_by_default_and_report_command(tmp_path):
+def test_run_writes_report_by_default_and_report_command(tmp_path, monkeypatch, capsys):
     out = tmp_path / "run"
-    r = _drill("run", "--seed", "4", "--out", str(out), "--json")
-    assert r.returncode == 0, r.stderr
+    code, _, err = _drill(monkeypatch, capsys, "run", "--seed", "4", "--out", str(out), "--json")
+    assert code == 0, err
     assert (out / "report.html").exists() and (out / "report.md").exists()
+    assert (out / "improvement_plan.csv").exists()
     (out / "report.html").unlink()
-    r = _drill("report", str(out), "--lang", "en")
-    assert r.returncode == 0, r.stderr
+    code, stdout, err = _drill(monkeypatch, capsys, "report", str(out), "--lang", "en")
+    assert code == 0, err
+    assert stdout.strip().endswith("report.html")
     assert '<html lang="en">' in (out / "report.html").read_text(encoding="utf-8")
 
 
-def test_no_report_and_bad_directory(tmp_path):
+@pytest.mark.parametrize(
+    "args",
+    [["report", "{tmp}/nothing"], ["report", "{tmp}", "--lang", "fr"], ["report", "{tmp}"]],
+)
+def test_bad_report_input_exits_2_with_one_line(tmp_path, monkeypatch, capsys, args):
+    code, _, err = _drill(monkeypatch, capsys, *(a.format(tmp=tmp_path) for a in args))
+    assert code == 2
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_no_report(tmp_path, monkeypatch, capsys):
     out = tmp_path / "run"
-    r = _drill("run", "--seed", "4", "--out", str(out), "--no-report", "--json")
-    assert r.returncode == 0, r.stderr
+    code, _, err = _drill(
+        monkeypatch, capsys, "run", "--seed", "4", "--out", str(out), "--no-report", "--json"
+    )
+    assert code == 0, err
     assert (out / "summary.json").exists() and not (out / "report.html").exists()
-    r = _drill("report", str(tmp_path / "nothing"))
-    assert r.returncode == 2
-    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
-    r = _drill("report", str(out), "--lang", "fr")
-    assert r.returncode == 2
