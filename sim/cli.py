@@ -80,12 +80,13 @@ def run(
     scn = load_scenario(scenario or FLAGSHIP, plan or [])
     result = run_drill(scn, seed)
     target = write_run(result, out or default_out(scn, result.seed))
-    if not no_report:
-        write_report(target, lang)
+    html = None if no_report else write_report(target, lang)
     if as_json:
         typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2))
         return
     _print_summary(result.summary, target, lang)
+    if html is not None:
+        typer.echo(("评估报告: " if lang == "zh" else "report: ") + str(html))
 
 
 @app.command()

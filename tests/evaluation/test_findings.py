@@ -79,3 +79,58 @@ def test_only_challenged_objectives_get_findings(one_vehicle_run):
     met = {o["id"] for o in result.summary["objectives"] if o["rating"] == "P"}
     assert {s["id"] for s in ev["strengths"]} == met
     assert not {f["objective"] for f in ev["findings"]} & met
+
+
+def test_rooms_running_out_is_a_finding_with_an_equipment_action():
+    scn = load_scenario(FLAGSHIP, [ROOT / "tests" / "report" / "few_rooms.yaml"])
+    result = run_drill(scn, seed=2)
+    assert result.log.of("site_full"), "premise: the sites fill"
+    snap = scenario_snapshot(scn)
+    ev = evaluate_findings(result.log, snap, result.summary["objectives"])
+    rooms = [f for f in ev["findings"] if f["cause"] == "rooms_full"]
+    assert {f["evidence"]["site"] for f in rooms} == {"hotel_a", "hotel_b"}
+    assert all(f["evidence"]["rooms"] == 2 for f in rooms)
+    plan = build_plan(snap, ev["findings"], "zh")
+    for f in rooms:
+        row = plan[ev["findings"].index(f)]
+        assert row["poete"] == "Equipment" and row["responsible"] == "transfer_tf"
+
+
+def test_a_queue_that_ends_at_duty_start_asks_for_a_roster_change(flagship):
+    snap = scenario_snapshot(flagship)
+    finding = {
+        "objective": "cdc-verify-2h",
+        "subject": "reporting",
+        "cause": "queue",
+        "agent": "cdc",
+        "resource": "staff",
+        "hours": 9.0,
+        "share": 0.9,
+        "evidence": {
+            "label": "verification",
+            "path_subject": "reporting",
+            "queue_ended_clock_h": 8.0,
+        },
+    }
+    [row] = build_plan(snap, [finding], "en")
+    assert row["cause"] == "roster" and "roster" in row["action"]
+    assert row["responsible"] == "cdc" and row["accountable"] == "leading_group"
+    finding["evidence"]["queue_ended_clock_h"] = 13.5
+    [row] = build_plan(snap, [finding], "en")
+    assert row["cause"] == "queue" and "staff" in row["action"]
+
+
+def test_vehicle_finding_reads_in_the_english_report(tmp_path):
+    from sim.api import write_run
+    from sim.report.build import run_report
+
+    scn = load_scenario(FLAGSHIP, [ONE_VEHICLE])
+    out = write_run(run_drill(scn, seed=2), tmp_path / "run")
+    report, _ = run_report(out, "en")
+    areas = next(s for s in report.sections if s.id == "areas")
+    text = repr(areas.blocks)
+    assert "Transfer and isolation task force" in text
+    assert "wait for 'transfer vehicles'" in text
+    assert "1 vehicle(s) made" in text
+    plan = next(s for s in report.sections if s.id == "plan")
+    assert "Add transfer vehicles to Transfer and isolation task force (now 1)" in repr(plan.blocks)
