@@ -281,11 +281,13 @@ def objective_findings(
         "unreached": loc.unreached,
     }
     found: list[Finding] = []
-    for row in attribute(path):
+    for row in attribute(path) if loc.end_t is not None else []:
         if len(found) >= MAX_CAUSES:
             break
-        if row["hours"] < max(MIN_HOURS, MIN_SHARE * span) or not row["agent"]:
+        if not row["agent"]:
             continue
+        if found and row["hours"] < max(MIN_HOURS, MIN_SHARE * span):
+            break  # rows come largest first; the largest cause is always reported
         evidence = base | {
             "label": row["label"],
             "path_subject": row["subject"],
@@ -305,6 +307,19 @@ def objective_findings(
                 round(row["hours"], 4),
                 round(row["hours"] / span, 4) if span > 0 else 0.0,
                 evidence,
+            )
+        )
+    if not found:  # the end never came, or nothing on the path names an agent
+        found.append(
+            Finding(
+                objective["id"],
+                objective["subject"],
+                "not_completed",
+                "",
+                "",
+                round(span, 4),
+                1.0,
+                base | {"label": measure.end.kind, "span_h": round(span, 4)},
             )
         )
     return found, path

@@ -61,6 +61,11 @@ ACTIONS: dict[str, dict[str, str]] = {
         "zh": "明确“{label}”前的等待环节由{agent}牵头，制定衔接时限",
         "en": "Make {agent} own the wait before '{label}' and set a time limit for it",
     },
+    "not_completed": {
+        "poete": "Planning",
+        "zh": "查明“{label}”未按时完成的原因，明确牵头单位与完成时限",
+        "en": "Find out why '{label}' was not reached in time; name its owner and deadline",
+    },
     "not_started": {
         "poete": "Planning",
         "zh": "完善预案：确保“{label}”环节在推演中被触发并落实到责任单位",

@@ -116,7 +116,7 @@ def run_report(run_dir: Path, lang: str = "zh") -> tuple[Report, dict[str, Any]]
             [t("duration", lang), t("hours", lang, h=f"{summary['duration_h']:g}")],
             [t("events", lang), str(summary["events"])],
             [t("infections", lang), str(summary["infections"]["total"])],
-            ["", t("contacts_line", lang, **summary["contacts"])],
+            ["", t("contacts_line", lang, **_contacts(summary))],
         ],
     )
     desc = scn["meta"].get("description")
@@ -224,6 +224,11 @@ def run_report(run_dir: Path, lang: str = "zh") -> tuple[Report, dict[str, Any]]
     return report, evaluation
 
 
+def _contacts(summary: dict[str, Any]) -> dict[str, Any]:
+    c = summary.get("contacts", {})
+    return {k: c.get(k, 0) for k in ("exposed", "identified", "isolated")}
+
+
 def _finding_items(evaluation, summary, scn, titles, name, lang) -> list:
     """One bullet per challenged objective, with its causes and evidence as sub-items."""
     rows = {o["id"]: o for o in summary["objectives"]}
@@ -295,6 +300,10 @@ def _finding_lines(f: dict[str, Any], name, lang: str) -> list[str]:
     ev = f["evidence"]
     if f["cause"] == "rooms_full":
         return [t("finding_rooms", lang, site=ev["site"], t=f"{ev['t']:.1f}", rooms=ev["rooms"])]
+    if f["cause"] == "not_completed":
+        return [
+            t("finding_not_completed", lang, end=task(ev["label"], lang), hours=f"{f['hours']:.1f}")
+        ]
     if f["cause"] == "not_started":
         return [
             t("finding_not_started", lang, objective=f["objective"], start=task(ev["start"], lang))

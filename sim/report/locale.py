@@ -117,6 +117,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "隔离点 {site} 于第 {t} 小时满员（{rooms} 间）。",
         "en": "Quarantine site {site} was full at hour {t} ({rooms} rooms).",
     },
+    "finding_not_completed": {
+        "zh": "{hours} 小时内未见“{end}”，日志中无可归因的单位作业。",
+        "en": "'{end}' had not happened after {hours} h, with no agent's work on the path.",
+    },
     "finding_not_started": {
         "zh": "{objective}：起始事件“{start}”未出现，目标未能开展。",
         "en": "{objective}: its start event '{start}' never happened.",

@@ -134,3 +134,24 @@ def test_vehicle_finding_reads_in_the_english_report(tmp_path):
     assert "1 vehicle(s) made" in text
     plan = next(s for s in report.sections if s.id == "plan")
     assert "Add transfer vehicles to Transfer and isolation task force (now 1)" in repr(plan.blocks)
+
+
+def test_an_objective_never_reached_gets_a_not_completed_finding(flagship):
+    result = run_drill(flagship, seed=2)
+    snap = scenario_snapshot(flagship)
+    never = {
+        "id": "never",
+        "subject": "transfer_isolation",
+        "title": {"zh": "从未发生", "en": "never"},
+        "measure": {"start": {"kind": "case_confirmed"}, "end": {"kind": "site_full"}},
+        "standard_h": 1.0,
+        "source": "test",
+    }
+    snap = snap | {"objectives": [never]}
+    row = {"id": "never", "subject": "transfer_isolation", "achieved_h": None, "rating": "U"}
+    ev = evaluate_findings(result.log, snap, [row])
+    [f] = ev["findings"]
+    assert f["cause"] == "not_completed" and f["agent"] == ""
+    assert f["hours"] == pytest.approx(snap["meta"]["duration_h"] - f["evidence"]["start_t"])
+    [plan_row] = build_plan(snap, ev["findings"], "zh")
+    assert plan_row["responsible"] == "transfer_tf"
