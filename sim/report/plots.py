@@ -408,9 +408,21 @@ def network(log: EventLog, scn: Scn, summary: dict, lang: str, blamed: set[str])
         return level[aid]
 
     for aid in agents:
-        g.nodes[aid]["layer"] = depth(aid)
-    pos = nx.multipartite_layout(g, subset_key="layer", align="horizontal", scale=1.0)
-    pos = {a: (x, -level[a]) for a, (x, _y) in pos.items()}
+        depth(aid)
+    # a layered layout of our own: networkx's multipartite layout orders a layer's
+    # nodes through a set, so the picture would change from run to run
+    pos: dict[str, tuple[float, float]] = {}
+    for lv in sorted(set(level.values())):
+        row = [a for a in agents if level[a] == lv]
+        index = {a: i for i, a in enumerate(row)}
+
+        def under(a: str, index: dict[str, int] = index) -> tuple[float, int]:
+            xs = [pos[b][0] for b in agents[a].get("reports_to", []) if b in pos]
+            return (sum(xs) / len(xs) if xs else 0.0, index[a])
+
+        row.sort(key=under)  # under their superiors: fewer crossing lines
+        for i, a in enumerate(row):
+            pos[a] = ((i - (len(row) - 1) / 2) / max(len(row) - 1, 1), -lv)
     load_h = {a: summary.get("agents", {}).get(a, {}).get("busy_h", 0.0) for a in agents}
     fig = style.figure(14, 7.5)
     ax = fig.add_subplot()

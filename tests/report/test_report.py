@@ -166,3 +166,14 @@ def test_unknown_event_kinds_and_injects_do_not_break_the_report(report_dir, tmp
     html = write_report(d, "zh").read_text(encoding="utf-8")
     assert "&lt;b&gt;网上出现谣言&lt;/b&gt;" in html
     assert "<b>网上出现谣言" not in html
+
+
+def test_report_is_reproducible(report_dir, tmp_path):
+    """Same run, same report bytes (no clock times, no unordered layouts)."""
+    import shutil
+
+    d = tmp_path / "again"
+    shutil.copytree(report_dir, d)
+    write_report(d, "zh")
+    for name in ("report.html", "report.md", "improvement_plan.csv", "plots/network.png"):
+        assert (d / name).read_bytes() == (report_dir / name).read_bytes(), name
