@@ -291,8 +291,8 @@ def _label(seg: dict[str, Any], name, lang: str) -> str:
         return f"{t('cause_handoff', lang)} {name(a)}→{name(b)}"
     if seg.get("cause") == "gap":
         return f"{t('cause_gap', lang)} {task(label, lang)}"
-    if seg.get("cause") == "queue":
-        return f"{t('cause_queue', lang)} {task(label, lang)}"
+    if seg.get("cause") in ("queue", "vehicle_queue"):
+        return f"{t('cause_' + seg['cause'], lang)} {task(label, lang)}"
     return task(label, lang)
 
 
