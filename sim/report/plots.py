@@ -169,7 +169,7 @@ def epicurve(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
     """New infections per day stacked by setting, and cases detected per day."""
     isolated: dict[str, float] = {}
     for e in log:
-        if e.kind == "isolated" or e.kind.endswith("_admitted"):
+        if e.kind == "isolated" or "admi" in e.kind:  # isolation or treatment admission
             isolated.setdefault(e.entity, e.t)
     infections = log.of("infection")
     detected: dict[str, float] = {}
