@@ -192,7 +192,7 @@ def run_report(run_dir: Path, lang: str = "zh") -> tuple[Report, dict[str, Any]]
                 titles.get(r["objective"], r["objective"]),
                 subject_name(r["subject"], lang),
                 r["action"],
-                r["poete"],
+                t(f"poete_{r['poete']}", lang),
                 name(r["responsible"]),
                 name(r["accountable"]),
                 r["deadline"],
