@@ -24,17 +24,13 @@ def _drill(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
-def test_run_writes_report_by_default_and_report_command(tmp_path, monkeypatch, capsys):
+def test_run_writes_report_by_default(tmp_path, monkeypatch, capsys):
     out = tmp_path / "run"
     code, _, err = _drill(monkeypatch, capsys, "run", "--seed", "4", "--out", str(out), "--json")
     assert code == 0, err
     assert (out / "report.html").exists() and (out / "report.md").exists()
     assert (out / "improvement_plan.csv").exists()
-    (out / "report.html").unlink()
-    code, stdout, err = _drill(monkeypatch, capsys, "report", str(out), "--lang", "en")
-    assert code == 0, err
-    assert stdout.strip().endswith("report.html")
-    assert '<html lang="en">' in (out / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in (out / "report.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

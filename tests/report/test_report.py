@@ -113,18 +113,6 @@ def test_cjk_font_covers_names_and_locale():
     assert not absent, sorted(absent)[:10]
 
 
-def test_english_report(report_dir, tmp_path):
-    import shutil
-
-    d = tmp_path / "run"
-    shutil.copytree(report_dir, d)
-    write_report(d, "en")
-    html = (d / "report.html").read_text(encoding="utf-8")
-    assert '<html lang="en">' in html
-    assert "After-action report" in html and "Improvement plan" in html
-    assert "推演评估报告" not in html
-
-
 def test_not_a_run_directory(tmp_path):
     with pytest.raises(ReportInputError):
         write_report(tmp_path, "zh")
@@ -132,9 +120,15 @@ def test_not_a_run_directory(tmp_path):
         write_report(tmp_path / "absent", "zh")
 
 
-def test_unknown_event_kinds_and_injects_do_not_break_the_report(report_dir, tmp_path):
-    """Newer subjects log kinds this version does not know: they are shown or skipped."""
+def test_drill_report_in_english_with_unknown_kinds_and_injects(
+    report_dir, tmp_path, monkeypatch, capsys
+):
+    """`drill report DIR --lang en` on a log with kinds this version does not know:
+    injects are listed (escaped), unknown kinds are skipped, nothing breaks."""
     import shutil
+    import sys
+
+    from sim.cli import main
 
     d = tmp_path / "run"
     shutil.copytree(report_dir, d)
@@ -163,9 +157,15 @@ def test_unknown_event_kinds_and_injects_do_not_break_the_report(report_dir, tmp
         "\n".join([*lines, *(json.dumps(e, ensure_ascii=False) for e in extra)]) + "\n",
         encoding="utf-8",
     )
-    html = write_report(d, "zh").read_text(encoding="utf-8")
-    assert "&lt;b&gt;网上出现谣言&lt;/b&gt;" in html
-    assert "<b>网上出现谣言" not in html
+    monkeypatch.setattr(sys, "argv", ["drill", "report", str(d), "--lang", "en"])
+    main()
+    assert capsys.readouterr().out.strip().endswith("report.html")
+    html = (d / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    assert "After-action report" in html and "Improvement plan" in html
+    assert "推演评估报告" not in html
+    assert "&lt;b&gt;rumour online&lt;/b&gt;" in html and "<b>rumour" not in html
+    assert "Leading" in html or "leading group" in html
 
 
 def test_report_is_reproducible(report_dir, tmp_path):
