@@ -171,6 +171,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "waiting_vehicle": {"zh": "等待转运车辆的人", "en": "persons waiting for a vehicle"},
     "fleet_size": {"zh": "车辆总数 {n}", "en": "fleet: {n} vehicles"},
     "axis_in_use": {"zh": "资源占用（辆 / 间）", "en": "Resources in use (vehicles / rooms)"},
+    "axis_rooms": {"zh": "隔离房间占用（间）", "en": "Rooms occupied (rooms)"},
     "axis_hours_since": {"zh": "推演开始后（小时）", "en": "Hours since the start (h)"},
     "axis_p_met": {"zh": "达标概率（%）", "en": "Probability of meeting the standard (%)"},
     "axis_value": {"zh": "取值", "en": "Value"},

@@ -378,7 +378,7 @@ def load(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
             color=style.PALETTE[2],
             label=t("rooms_in_use", lang),
         )
-        twin.set_ylabel(t("rooms_in_use", lang))
+        twin.set_ylabel(t("axis_rooms", lang))
         twin.grid(False)
     if handles:
         ax3.legend(handles=handles, loc="upper left")
