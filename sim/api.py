@@ -79,8 +79,13 @@ def default_out(scenario: Scenario, seed: int) -> Path:
     return Path("reports") / name / f"seed-{seed}"
 
 
+def scenario_snapshot(scenario: Scenario) -> dict[str, Any]:
+    """The scenario (plans applied) as plain JSON data, for reports on a finished run."""
+    return scenario.model_dump(mode="json", by_alias=True)
+
+
 def write_run(result: RunResult, out: Path) -> Path:
-    """Write ``events.csv``, ``events.jsonl`` and ``summary.json`` into ``out``.
+    """Write ``events.csv``, ``events.jsonl``, ``summary.json`` and ``scenario.json``.
 
     Files are written into a temporary sibling directory that replaces ``out``
     only when everything is written, so a failure leaves no partial output.
@@ -91,6 +96,10 @@ def write_run(result: RunResult, out: Path) -> Path:
     try:
         result.log.write_csv(tmp / "events.csv")
         result.log.write_jsonl(tmp / "events.jsonl")
+        (tmp / "scenario.json").write_text(
+            json.dumps(scenario_snapshot(result.scenario), ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
+        )
         (tmp / "summary.json").write_text(
             json.dumps(result.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.api import FLAGSHIP, default_out, run_drill, write_run
+from sim.report import ReportInputError, write_report
 from sim.scenario import ScenarioError, load_scenario
 
 app = typer.Typer(
@@ -66,9 +67,12 @@ def run(
     seed: Annotated[int | None, typer.Option(help="random seed (default: the scenario's)")] = None,
     out: Annotated[Path | None, typer.Option(help="output directory")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
-    lang: Annotated[str, typer.Option(help="language of the printed summary: zh or en")] = "zh",
+    lang: Annotated[str, typer.Option(help="language of the summary and report: zh or en")] = "zh",
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="skip the after-action report")
+    ] = False,
 ) -> None:
-    """Run one scripted drill; write events.csv, events.jsonl and summary.json."""
+    """Run one scripted drill; write the event log, summary and after-action report."""
     if seed is not None and seed < 0:
         raise BadInput("--seed must be >= 0")
     if lang not in ("zh", "en"):
@@ -76,10 +80,28 @@ def run(
     scn = load_scenario(scenario or FLAGSHIP, plan or [])
     result = run_drill(scn, seed)
     target = write_run(result, out or default_out(scn, result.seed))
+    html = None if no_report else write_report(target, lang)
     if as_json:
         typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2))
         return
     _print_summary(result.summary, target, lang)
+    if html is not None:
+        typer.echo(("评估报告: " if lang == "zh" else "report: ") + str(html))
+
+
+@app.command()
+def report(
+    directory: Annotated[Path, typer.Argument(help="run or comparison directory")],
+    lang: Annotated[str, typer.Option(help="report language: zh or en")] = "zh",
+) -> None:
+    """Write report.html and report.md (after-action report) for a run or comparison."""
+    if lang not in ("zh", "en"):
+        raise BadInput("--lang must be zh or en")
+    try:
+        html = write_report(directory, lang)
+    except ReportInputError as err:
+        raise BadInput(str(err)) from None
+    typer.echo(str(html))
 
 
 @app.command()

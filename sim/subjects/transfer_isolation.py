@@ -162,6 +162,7 @@ class _Transfer:
         env = self.world.env
         while True:
             vehicle = yield self.fleet.get()
+            vehicle_at = env.now
             riders: list[tuple[str, str, str]] = []
             while not riders:
                 person, role = yield self.waiting.get()
@@ -174,7 +175,7 @@ class _Transfer:
                     get.cancel()
                     break
                 riders += self.board(*got[get])
-            self.world.spawn(self.trip(vehicle, riders))
+            self.world.spawn(self.trip(vehicle, riders, vehicle_at))
 
     def board(self, person: str, role: str) -> list[tuple[str, str, str]]:
         """Book a room for ``person`` and return them as a rider, or apply the overflow."""
@@ -193,7 +194,9 @@ class _Transfer:
         self.world.spawn(self.home_quarantine(person, role))
         return []
 
-    def trip(self, vehicle: str, riders: list[tuple[str, str, str]]) -> Generator[Any, Any, None]:
+    def trip(
+        self, vehicle: str, riders: list[tuple[str, str, str]], vehicle_at: float
+    ) -> Generator[Any, Any, None]:
         self.trips += 1
         trip_id = f"trip-{self.trips}"
         team = self.world.agents[self.p.team]
@@ -208,6 +211,12 @@ class _Transfer:
                 riders=len(riders),
                 vehicle=vehicle,
                 sites=sorted({s for _, _, s in riders}),
+                # who rode, when the vehicle became free, and the fleet's load let the
+                # evaluation tell a wait for a vehicle from the wait to fill it
+                persons=[person for person, _, _ in riders],
+                vehicle_at=round(vehicle_at, 6),
+                vehicles_busy=self.n_vehicles - len(self.fleet.items),
+                vehicles=self.n_vehicles,
             )
             yield from team.work(SUBJECT, "transfer_trip", trip_id, duration, riders=len(riders))
             for person, role, site in riders:

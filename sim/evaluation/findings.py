@@ -1,0 +1,420 @@
+"""Findings: why an objective was not performed without challenges, read from the log.
+
+For each objective rated S, M or U the evaluation locates the *critical entity*
+(the contact isolated last, the case whose report was late), then walks the
+chain of events that led from the objective's clock start to its end and
+attributes every hour of that span to one cause (critical-path attribution):
+
+- ``queue``    — waiting for a staff member of an agent (``task_start.wait_h``);
+- ``work``     — an agent working on a task (``task_start`` → ``task_end``);
+- ``handoff``  — a declared handoff delay between agents (``handoff.delay_h``);
+- ``vehicle_queue`` — waiting for a free transfer vehicle (``transfer_departed``
+  with ``vehicle_at`` after the person was waiting);
+- ``gap``      — any other waiting, blamed on the agent of the event that ended it.
+
+Causes that took a meaningful share of the span become findings with their
+evidence.  Resource detectors add what ran out during the run (a quarantine site
+full, the whole transfer fleet busy).  Everything here reads the event log
+generically: unknown event kinds are ignored, absent ones simply yield nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sim.engine.log import Event, EventLog
+from sim.evaluation.objectives import _matches
+from sim.scenario.schema import EventMatch, Measure
+
+PRIORITY = {"work": 0, "queue": 1, "handoff": 2, "vehicle_queue": 3}
+EPS = 1e-4
+"""Tolerance in hours: the log rounds times and delays to 6 decimals."""
+MIN_SHARE = 0.1
+"""A cause is a finding when it took at least this share of the objective's span ..."""
+MIN_HOURS = 0.25
+"""... and at least this many hours."""
+MAX_CAUSES = 3
+"""At most this many path causes per objective (the largest)."""
+
+
+@dataclass
+class Segment:
+    """A stretch of the critical path spent on one cause."""
+
+    cause: str
+    agent: str
+    label: str
+    subject: str
+    t0: float
+    t1: float
+
+    @property
+    def hours(self) -> float:
+        return self.t1 - self.t0
+
+
+@dataclass
+class Located:
+    """Where an objective's measurement starts and ends in the log."""
+
+    start_t: float | None
+    end_t: float | None
+    chain: list[str] = field(default_factory=list)
+    entities: int = 0
+    late: int = 0
+    unreached: int = 0
+
+
+@dataclass
+class Finding:
+    """One cause of a challenged objective (or a resource that ran out), with evidence."""
+
+    objective: str | None
+    subject: str
+    cause: str
+    agent: str
+    resource: str
+    hours: float
+    share: float
+    evidence: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def locate(log: EventLog, m: Measure, standard_h: float) -> Located:
+    """The clock start, end and critical entity chain of measure ``m`` in ``log``."""
+    if m.per == "none":
+        start = next((e for e in log if _matches(e, m.start)), None)
+        if start is None:
+            return Located(None, None)
+        end = next((e for e in log if e.t >= start.t and _matches(e, m.end)), None)
+        chain = [start.entity] + ([end.entity] if end and end.entity != start.entity else [])
+        return Located(
+            start.t, end.t if end else None, chain, 1, int(_late(start, end, standard_h))
+        )
+    starts = _firsts(log, m.start)
+    ends = _firsts(log, m.end)
+    clock = next((e for e in log if _matches(e, m.clock_from)), None) if m.clock_from else None
+    if not starts or (m.clock_from is not None and clock is None):
+        return Located(None, None)
+    spans: dict[str, float | None] = {}
+    for entity, s in starts.items():
+        t0 = clock.t if clock else s.t
+        spans[entity] = ends[entity].t - t0 if entity in ends else None
+    unreached = [x for x, v in spans.items() if v is None]
+    late = sum(1 for v in spans.values() if v is None or v > standard_h)
+    if unreached:
+        worst = min(unreached, key=lambda x: starts[x].t)
+    else:
+        worst = max(spans, key=lambda x: (spans[x], -starts[x].seq))
+    t0 = clock.t if clock else starts[worst].t
+    chain = ([clock.entity] if clock and clock.entity != worst else []) + [worst]
+    end_t = ends[worst].t if worst in ends else None
+    return Located(t0, end_t, chain, len(spans), late, len(unreached))
+
+
+def _late(start: Event, end: Event | None, standard_h: float) -> bool:
+    return end is None or end.t - start.t > standard_h
+
+
+def _firsts(log: EventLog, m: EventMatch) -> dict[str, Event]:
+    out: dict[str, Event] = {}
+    for e in log:
+        if e.entity not in out and _matches(e, m):
+            out[e.entity] = e
+    return out
+
+
+def _linked(log: EventLog, person: str) -> set[str]:
+    """Entities that carried ``person`` (a transfer trip lists its ``persons``)."""
+    out = {person}
+    for e in log:
+        persons = e.details.get("persons")
+        if isinstance(persons, list) and person in persons:
+            out.add(e.entity)
+    return out
+
+
+def critical_path(log: EventLog, t0: float, t1: float, chain: list[str]) -> list[Segment]:
+    """Attribute every hour of ``[t0, t1]`` along the entity ``chain`` to one cause.
+
+    Walks backwards from the end: at each instant it takes the segment (work,
+    queue wait, handoff, vehicle wait) of the current entity that finished last
+    before it — the step everything after waited for — and jumps to that step's
+    start; time no segment explains is a ``gap`` blamed on the agent of the
+    event that ended it.  The chain's entities are taken from last to first: the
+    contact back to its identification, then the case that named it.
+    """
+    if t1 <= t0:
+        return []
+    phases = []
+    for entity in chain:
+        linked = _linked(log, entity)
+        events = [e for e in log if e.entity in linked]
+        acted = [e.t for e in events if e.agent and t0 - EPS <= e.t <= t1 + EPS]
+        phases.append((min(acted) if acted else t1, events, _raw_segments(events, entity, t1)))
+    out: list[Segment] = []
+    tau = t1
+    i = len(phases) - 1
+    while tau > t0 + EPS:
+        while i > 0 and tau <= phases[i][0] + EPS:
+            i -= 1
+        bound, events, raw = phases[i]
+        done = [s for s in raw if s.t1 <= tau + EPS and s.t1 > s.t0]
+        best = max(done, key=lambda s: (s.t1, -PRIORITY.get(s.cause, 9)), default=None)
+        floor = max(best.t1 if best else t0, bound if i > 0 else t0)
+        if tau - max(floor, t0) > EPS:  # nothing ends exactly here: a wait no task explains
+            nxt = next((e for e in events if e.t >= tau - EPS and e.agent), None)
+            g0 = max(floor, t0)
+            out.append(
+                Segment(
+                    "gap",
+                    nxt.agent if nxt else "",
+                    nxt.kind if nxt else "",
+                    nxt.subject if nxt else "",
+                    g0,
+                    tau,
+                )
+            )
+            tau = g0
+            continue
+        if best is None:
+            break
+        raw.remove(best)
+        s0 = max(best.t0, t0)
+        out.append(Segment(best.cause, best.agent, best.label, best.subject, s0, min(best.t1, tau)))
+        tau = s0
+    out.reverse()
+    merged: list[Segment] = []
+    for seg in out:
+        if merged and _same(merged[-1], seg) and abs(merged[-1].t1 - seg.t0) < EPS:
+            merged[-1].t1 = seg.t1
+        else:
+            merged.append(seg)
+    return merged
+
+
+def _raw_segments(events: list[Event], entity: str, t1: float) -> list[Segment]:
+    raw: list[Segment] = []
+    open_tasks: dict[tuple[str, str, str], Event] = {}
+    last_own: float | None = None
+    for e in events:
+        if e.kind == "task_start":
+            w = float(e.details.get("wait_h", 0.0) or 0.0)
+            task = str(e.details.get("task", ""))
+            if w > 0:
+                raw.append(Segment("queue", e.agent, task, e.subject, e.t - w, e.t))
+            open_tasks[(e.agent, e.entity, task)] = e
+        elif e.kind == "task_end":
+            task = str(e.details.get("task", ""))
+            s = open_tasks.pop((e.agent, e.entity, task), None)
+            if s is not None:
+                raw.append(Segment("work", e.agent, task, e.subject, s.t, e.t))
+        elif e.kind == "handoff":
+            d = float(e.details.get("delay_h", 0.0) or 0.0)
+            label = f"{e.details.get('source', '')}→{e.agent}"
+            raw.append(Segment("handoff", e.agent, label, e.subject, e.t - d, e.t))
+        elif "vehicle_at" in e.details and entity in (e.details.get("persons") or []):
+            at = float(e.details["vehicle_at"])
+            if last_own is not None and at > last_own:
+                raw.append(Segment("vehicle_queue", e.agent, "vehicles", e.subject, last_own, at))
+        if e.entity == entity:
+            last_own = e.t
+    for (agent, _entity, task), s in open_tasks.items():  # never finished: at work until t1
+        if s.t < t1:
+            raw.append(Segment("work", agent, task, s.subject, s.t, t1))
+    return raw
+
+
+def _same(a: Segment, b: Segment) -> bool:
+    return (a.cause, a.agent, a.label) == (b.cause, b.agent, b.label)
+
+
+def attribute(segments: list[Segment]) -> list[dict[str, Any]]:
+    """Hours per (cause, agent, label), largest first."""
+    hours: dict[tuple[str, str, str, str], float] = defaultdict(float)
+    for s in segments:
+        hours[(s.cause, s.agent, s.label, s.subject)] += s.hours
+    rows = [
+        {"cause": c, "agent": a, "label": lab, "subject": sub, "hours": h}
+        for (c, a, lab, sub), h in hours.items()
+    ]
+    return sorted(rows, key=lambda r: (-r["hours"], r["cause"], r["agent"], r["label"]))
+
+
+def objective_findings(
+    log: EventLog, scenario: dict[str, Any], objective: dict[str, Any], rating: dict[str, Any]
+) -> tuple[list[Finding], list[Segment]]:
+    """Findings for one challenged objective and its critical path."""
+    measure = Measure.model_validate(objective["measure"])
+    standard = float(objective["standard_h"])
+    loc = locate(log, measure, standard)
+    if loc.start_t is None:
+        return [
+            Finding(
+                objective["id"],
+                objective["subject"],
+                "not_started",
+                "",
+                "",
+                0.0,
+                0.0,
+                {"start": measure.start.kind, "standard_h": standard},
+            )
+        ], []
+    end = loc.end_t if loc.end_t is not None else float(scenario["meta"]["duration_h"])
+    path = critical_path(log, loc.start_t, end, loc.chain)
+    span = end - loc.start_t
+    base = {
+        "standard_h": standard,
+        "achieved_h": rating.get("achieved_h"),
+        "rating": rating.get("rating"),
+        "start_t": round(loc.start_t, 4),
+        "end_t": None if loc.end_t is None else round(loc.end_t, 4),
+        "critical_entity": loc.chain[-1] if loc.chain else "",
+        "entities": loc.entities,
+        "late": loc.late,
+        "unreached": loc.unreached,
+    }
+    found: list[Finding] = []
+    for row in attribute(path) if loc.end_t is not None else []:
+        if len(found) >= MAX_CAUSES:
+            break
+        if not row["agent"]:
+            continue
+        if found and row["hours"] < max(MIN_HOURS, MIN_SHARE * span):
+            break  # rows come largest first; the largest cause is always reported
+        evidence = base | {
+            "label": row["label"],
+            "path_subject": row["subject"],
+            "span_h": round(span, 4),
+        }
+        evidence |= _cause_evidence(log, row)
+        if row["cause"] == "queue":
+            last = max(s.t1 for s in path if (s.cause, s.agent) == ("queue", row["agent"]))
+            evidence["queue_ended_clock_h"] = round((_start_hour(scenario) + last) % 24, 4)
+        found.append(
+            Finding(
+                objective["id"],
+                objective["subject"],
+                row["cause"],
+                row["agent"],
+                "vehicles" if row["cause"] == "vehicle_queue" else "staff",
+                round(row["hours"], 4),
+                round(row["hours"] / span, 4) if span > 0 else 0.0,
+                evidence,
+            )
+        )
+    if not found:  # the end never came, or nothing on the path names an agent
+        found.append(
+            Finding(
+                objective["id"],
+                objective["subject"],
+                "not_completed",
+                "",
+                "",
+                round(span, 4),
+                1.0,
+                base | {"label": measure.end.kind, "span_h": round(span, 4)},
+            )
+        )
+    return found, path
+
+
+def _start_hour(scenario: dict[str, Any]) -> float:
+    start = datetime.fromisoformat(str(scenario["meta"]["start"]))
+    return start.hour + start.minute / 60
+
+
+def _cause_evidence(log: EventLog, row: dict[str, Any]) -> dict[str, Any]:
+    """Counts that back a cause: the agent's longest queue, the fleet's saturation."""
+    agent = row["agent"]
+    starts = [e for e in log.of("task_start") if e.agent == agent]
+    out: dict[str, Any] = {
+        "agent_tasks": len(starts),
+        "agent_max_wait_h": round(max((e.details.get("wait_h", 0) for e in starts), default=0), 4),
+        "agent_max_queue": max((int(e.details.get("queue", 0) or 0) for e in starts), default=0),
+    }
+    if row["cause"] == "vehicle_queue":
+        out |= fleet_evidence(log, agent)
+    return out
+
+
+def fleet_evidence(log: EventLog, team: str) -> dict[str, Any]:
+    """Trips, people carried and how often every vehicle was out, for ``team``'s fleet."""
+    trips = [e for e in log if "vehicle_at" in e.details and e.agent == team]
+    if not trips:
+        return {}
+    vehicles = max(int(e.details.get("vehicles", 0) or 0) for e in trips)
+    saturated = sum(1 for e in trips if int(e.details.get("vehicles_busy", 0) or 0) >= vehicles)
+    waits = []
+    requested = {e.entity: e.t for e in log if e.kind == "transfer_requested"}
+    for e in trips:
+        for p in e.details.get("persons") or []:
+            if p in requested:
+                waits.append(max(0.0, float(e.details["vehicle_at"]) - requested[p]))
+    return {
+        "vehicles": vehicles,
+        "trips": len(trips),
+        "persons_carried": sum(len(e.details.get("persons") or []) for e in trips),
+        "trips_with_fleet_busy": saturated,
+        "max_vehicle_wait_h": round(max(waits, default=0.0), 4),
+        "persons_waited_for_vehicle": sum(1 for w in waits if w > 1e-9),
+    }
+
+
+def resource_findings(log: EventLog) -> list[Finding]:
+    """Resources that ran out during the run, from their own events."""
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for e in log:
+        if e.kind == "site_full" and e.entity not in seen:
+            seen.add(e.entity)
+            out.append(
+                Finding(
+                    None,
+                    e.subject,
+                    "rooms_full",
+                    e.agent,
+                    f"rooms:{e.entity}",
+                    0.0,
+                    0.0,
+                    {"site": e.entity, "rooms": e.details.get("rooms"), "t": round(e.t, 4)},
+                )
+            )
+    return out
+
+
+def evaluate_findings(
+    log: EventLog, scenario: dict[str, Any], objectives: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Strengths, findings and critical paths for every rated objective of a run.
+
+    ``objectives`` are the rated rows of ``summary.json``; ``scenario`` is the
+    scenario snapshot as plain data (``scenario.json``).
+    """
+    specs = {o["id"]: o for o in scenario.get("objectives", [])}
+    strengths, findings, paths = [], [], {}
+    for row in objectives:
+        spec = specs.get(row["id"])
+        if spec is None:
+            continue
+        if row["rating"] == "P":
+            strengths.append(row)
+            continue
+        found, path = objective_findings(log, scenario, spec, row)
+        findings += found
+        paths[row["id"]] = [asdict(s) for s in path]
+    for f in resource_findings(log):
+        related = [x for x in findings if x.subject == f.subject]
+        f.objective = related[0].objective if related else None
+        findings.append(f)
+    return {
+        "strengths": strengths,
+        "findings": [f.to_dict() for f in findings],
+        "critical_paths": paths,
+    }

@@ -1,0 +1,161 @@
+"""Findings, critical paths and the improvement plan, from real runs."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from sim.api import FLAGSHIP, run_drill, scenario_snapshot
+from sim.evaluation.findings import critical_path, evaluate_findings, locate
+from sim.evaluation.improvement import build_plan, plan_csv
+from sim.scenario import load_scenario
+from tests.conftest import ROOT
+
+ONE_VEHICLE = ROOT / "tests" / "report" / "one_vehicle.yaml"
+
+
+@pytest.fixture(scope="module")
+def one_vehicle_run():
+    scn = load_scenario(FLAGSHIP, [ONE_VEHICLE])
+    result = run_drill(scn, seed=2)
+    snap = scenario_snapshot(scn)
+    return result, snap, evaluate_findings(result.log, snap, result.summary["objectives"])
+
+
+def test_too_few_vehicles_blames_the_transfer_team_and_its_vehicle_queue(one_vehicle_run):
+    result, snap, ev = one_vehicle_run
+    rated = {o["id"]: o for o in result.summary["objectives"]}
+    assert rated["contacts-quarantined-12h"]["rating"] != "P", "premise: one vehicle is too few"
+    vehicle = [
+        f
+        for f in ev["findings"]
+        if f["objective"] == "contacts-quarantined-12h" and f["cause"] == "vehicle_queue"
+    ]
+    assert vehicle, ev["findings"]
+    f = vehicle[0]
+    assert f["agent"] == "transfer_tf"
+    assert f["resource"] == "vehicles"
+    assert f["evidence"]["vehicles"] == 1
+    assert f["evidence"]["trips_with_fleet_busy"] >= 1
+    assert f["evidence"]["max_vehicle_wait_h"] > 0
+    # the vehicle wait is the larger part of the late contact's time
+    assert f["share"] > 0.5
+    plan = build_plan(snap, ev["findings"], "en")
+    row = plan[ev["findings"].index(f)]
+    assert row["responsible"] == "transfer_tf"
+    assert row["accountable"] == snap["responsibilities"]["transfer_isolation"]["accountable"]
+    assert row["poete"] == "Equipment"
+    assert "vehicles" in row["action"]
+    assert "transfer_tf" in plan_csv(plan)
+
+
+def test_enough_vehicles_no_vehicle_finding(flagship):
+    result = run_drill(flagship, seed=2)
+    snap = scenario_snapshot(flagship)
+    ev = evaluate_findings(result.log, snap, result.summary["objectives"])
+    assert not [f for f in ev["findings"] if f["cause"] == "vehicle_queue"]
+
+
+def test_critical_path_covers_the_span_without_overlap(one_vehicle_run):
+    result, snap, _ = one_vehicle_run
+    from sim.scenario.schema import Measure
+
+    for obj in snap["objectives"]:
+        loc = locate(result.log, Measure.model_validate(obj["measure"]), obj["standard_h"])
+        if loc.start_t is None or loc.end_t is None:
+            continue
+        path = critical_path(result.log, loc.start_t, loc.end_t, loc.chain)
+        assert path, obj["id"]
+        assert path[0].t0 == pytest.approx(loc.start_t, abs=1e-3)
+        assert path[-1].t1 == pytest.approx(loc.end_t, abs=1e-3)
+        for a, b in itertools.pairwise(path):
+            assert b.t0 == pytest.approx(a.t1, abs=1e-3), obj["id"]
+        assert sum(s.hours for s in path) == pytest.approx(loc.end_t - loc.start_t, abs=1e-3)
+
+
+def test_only_challenged_objectives_get_findings(one_vehicle_run):
+    result, _snap, ev = one_vehicle_run
+    met = {o["id"] for o in result.summary["objectives"] if o["rating"] == "P"}
+    assert {s["id"] for s in ev["strengths"]} == met
+    assert not {f["objective"] for f in ev["findings"]} & met
+
+
+def test_rooms_running_out_is_a_finding_with_an_equipment_action():
+    scn = load_scenario(FLAGSHIP, [ROOT / "tests" / "report" / "few_rooms.yaml"])
+    result = run_drill(scn, seed=2)
+    assert result.log.of("site_full"), "premise: the sites fill"
+    snap = scenario_snapshot(scn)
+    ev = evaluate_findings(result.log, snap, result.summary["objectives"])
+    rooms = [f for f in ev["findings"] if f["cause"] == "rooms_full"]
+    assert {f["evidence"]["site"] for f in rooms} == {"hotel_a", "hotel_b"}
+    assert all(f["evidence"]["rooms"] == 2 for f in rooms)
+    plan = build_plan(snap, ev["findings"], "zh")
+    for f in rooms:
+        row = plan[ev["findings"].index(f)]
+        assert row["poete"] == "Equipment" and row["responsible"] == "transfer_tf"
+
+
+def test_a_queue_that_ends_at_duty_start_asks_for_a_roster_change(flagship):
+    snap = scenario_snapshot(flagship)
+    finding = {
+        "objective": "cdc-verify-2h",
+        "subject": "reporting",
+        "cause": "queue",
+        "agent": "cdc",
+        "resource": "staff",
+        "hours": 9.0,
+        "share": 0.9,
+        "evidence": {
+            "label": "verification",
+            "path_subject": "reporting",
+            "queue_ended_clock_h": 8.0,
+        },
+    }
+    [row] = build_plan(snap, [finding], "en")
+    assert row["cause"] == "roster" and "roster" in row["action"]
+    assert row["responsible"] == "cdc" and row["accountable"] == "leading_group"
+    finding["evidence"]["queue_ended_clock_h"] = 13.5
+    [row] = build_plan(snap, [finding], "en")
+    assert row["cause"] == "queue" and "staff" in row["action"]
+
+
+def test_vehicle_finding_reads_in_the_english_report(tmp_path):
+    from sim.api import write_run
+    from sim.report.build import run_report
+
+    scn = load_scenario(FLAGSHIP, [ONE_VEHICLE])
+    out = write_run(run_drill(scn, seed=2), tmp_path / "run")
+    report, _ = run_report(out, "en")
+    areas = next(s for s in report.sections if s.id == "areas")
+    text = repr(areas.blocks)
+    assert "Transfer and isolation task force" in text
+    assert "wait for 'transfer vehicles'" in text
+    assert "1 vehicle(s) made" in text
+    plan = next(s for s in report.sections if s.id == "plan")
+    assert "Add transfer vehicles to Transfer and isolation task force (now 1)" in repr(plan.blocks)
+
+
+def test_an_objective_never_reached_gets_a_not_completed_finding(flagship):
+    result = run_drill(flagship, seed=2)
+    snap = scenario_snapshot(flagship)
+    never = {
+        "id": "never",
+        "subject": "transfer_isolation",
+        "title": {"zh": "从未发生", "en": "never"},
+        "measure": {
+            "start": {"kind": "case_confirmed"},
+            "end": {"kind": "isolated", "where": {"site": "no-such-site"}},
+        },
+        "standard_h": 1.0,
+        "source": "test",
+    }
+    snap = snap | {"objectives": [never]}
+    row = {"id": "never", "subject": "transfer_isolation", "achieved_h": None, "rating": "U"}
+    ev = evaluate_findings(result.log, snap, [row])
+    [f] = [f for f in ev["findings"] if f["cause"] == "not_completed"]
+    assert f["agent"] == ""
+    assert f["hours"] == pytest.approx(snap["meta"]["duration_h"] - f["evidence"]["start_t"])
+    rows = build_plan(snap, ev["findings"], "zh")
+    plan_row = rows[ev["findings"].index(f)]
+    assert plan_row["responsible"] == "transfer_tf"

@@ -1,0 +1,92 @@
+"""The comparison report is made from exactly the comparison.json contract."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from sim.report import write_report
+
+
+def _metric(values):
+    v = np.asarray(values, dtype=float)
+    return {
+        "mean": float(v.mean()),
+        "median": float(np.median(v)),
+        "p5": float(np.percentile(v, 5)),
+        "p95": float(np.percentile(v, 95)),
+        "ci_low": float(v.mean() - 1),
+        "ci_high": float(v.mean() + 1),
+        "values": list(values),
+    }
+
+
+def _comparison() -> dict:
+    rng = np.random.default_rng(1)
+    base, more = rng.gamma(4, 3, 40).round(2), rng.gamma(4, 2, 40).round(2)
+    return {
+        "scenario": "jiangxian-returnee",
+        "title": {"zh": "转运车辆预案比较", "en": "Transfer fleet plans"},
+        "runs": 40,
+        "seed": 7,
+        "plans": [
+            {"id": "baseline", "title": {"zh": "基线<b>", "en": "Baseline<b>"}},
+            {"id": "more-vehicles", "title": {"zh": "增加车辆", "en": "More vehicles"}},
+        ],
+        "metrics": {
+            "infections": {"baseline": _metric(base), "more-vehicles": _metric(more)},
+            "max_isolation_delay_h": {
+                "baseline": _metric(base / 2),
+                "more-vehicles": _metric(more / 2),
+            },
+        },
+        "objectives": {
+            "contacts-quarantined-12h": {
+                "title": {"zh": "密接12小时内隔离到位", "en": "Contacts isolated within 12 h"},
+                "subject": "transfer_isolation",
+                "standard_h": 12,
+                "by_plan": {
+                    "baseline": {
+                        "p_met": 0.4,
+                        "ci_low": 0.26,
+                        "ci_high": 0.56,
+                        "achieved_h": list(base),
+                    },
+                    "more-vehicles": {
+                        "p_met": 0.9,
+                        "ci_low": 0.77,
+                        "ci_high": 0.96,
+                        "achieved_h": list(more),
+                    },
+                },
+            }
+        },
+        "differences": [
+            {
+                "plan": "more-vehicles",
+                "baseline": "baseline",
+                "metric": "infections",
+                "mean_diff": float(more.mean() - base.mean()),
+                "ci_low": -6.0,
+                "ci_high": -1.0,
+                "significant": True,
+            }
+        ],
+    }
+
+
+def test_comparison_report(tmp_path):
+    (tmp_path / "comparison.json").write_text(json.dumps(_comparison()), encoding="utf-8")
+    html = write_report(tmp_path, "zh").read_text(encoding="utf-8")
+    assert "预案比较评估报告" in html and "转运车辆预案比较" in html
+    assert html.count('<img class="plot"') == 2
+    assert (tmp_path / "plots" / "achievement.png").exists()
+    assert (tmp_path / "plots" / "outcomes.png").exists()
+    assert "基线&lt;b&gt;" in html and "基线<b>" not in html
+    assert "40% [26, 56]" in html and "90% [77, 96]" in html
+    assert "是" in html  # the significant difference
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "(plots/achievement.png)" in md
+    en = write_report(tmp_path, "en").read_text(encoding="utf-8")
+    assert "Plan comparison report" in en and "More vehicles" in en
