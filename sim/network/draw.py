@@ -55,22 +55,18 @@ def label_font(lang: str) -> tuple[str, str | None]:
     """``(lang actually used, font family or None for the default)`` for labels.
 
     The one place that picks the label font: English uses matplotlib's default;
-    Chinese needs a CJK font — the project's bundled one when
-    ``sim.report.fonts`` provides it, else an installed one.  Without any, the
+    Chinese needs a CJK font — the project's bundled one (see
+    :mod:`sim.report.style`), else an installed one.  Without any, the
     drawing falls back to English labels rather than print empty boxes.
     """
     if lang != "zh":
         return "en", None
-    try:  # the bundled font helper, when present
-        from sim.report import fonts  # type: ignore[attr-defined]
+    from sim.report import style
 
-        for name in ("cjk_family", "register_cjk_font", "cjk_font"):
-            fn = getattr(fonts, name, None)
-            if callable(fn):
-                family = fn()
-                if isinstance(family, str) and family:
-                    return "zh", family
-    except ImportError:
+    try:  # the project's bundled CJK font (a runtime dependency)
+        style.apply()
+        return "zh", style.CJK_FAMILY
+    except RuntimeError:
         pass
     installed = {f.name for f in font_manager.fontManager.ttflist}
     for family in _CJK_FAMILIES:
