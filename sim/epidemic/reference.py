@@ -42,9 +42,7 @@ CONTROL_WEEKS = (12, 16)
 """Weeks (by onset, inclusive) that must have no new cases for an outbreak to be controlled."""
 
 
-def skewnormal(
-    gen: np.random.Generator, loc: np.ndarray, omega: float, alpha: float
-) -> np.ndarray:
+def skewnormal(gen: np.random.Generator, loc: np.ndarray, omega: float, alpha: float) -> np.ndarray:
     """Skew-normal draws located at ``loc`` (Azzalini's two-normal representation)."""
     delta = alpha / math.sqrt(1 + alpha * alpha)
     z0 = np.abs(gen.standard_normal(loc.size))
@@ -128,7 +126,7 @@ def simulate(params: ModelParams, runs: int, seed: int) -> Outcome:
     gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence(int(seed))))
     alpha = p.alpha
     ishape, iscale = p.isolation_delay
-    n_weeks = int(math.floor(p.cap_max_days / 7)) + 1
+    n_weeks = math.floor(p.cap_max_days / 7) + 1
     weekly = np.zeros(runs * n_weeks, dtype=np.int64)
     total = np.zeros(runs, dtype=np.int64)
 
@@ -204,3 +202,15 @@ def simulate(params: ModelParams, runs: int, seed: int) -> Outcome:
         weekly=weekly2,
         extra={"generations": generations},
     )
+
+
+def sweep(
+    params: ModelParams, traced: list[float], runs: int, seed: int, r0s: list[float] | None = None
+) -> list[Outcome]:
+    """Outcomes of ``params`` for every share traced (and every R0 of ``r0s``), same seed each."""
+    out = []
+    for r0 in r0s or [params.r0]:
+        for share in traced:
+            setting = params.model_copy(update={"traced": share, "r0": r0})
+            out.append(simulate(setting, runs, seed))
+    return out
