@@ -206,7 +206,9 @@ class Outbreak:
         case = int(arrival.entity)
         exposure = self.p.index_exposure_h
         self.world.infected[case] = exposure
-        self.world.emit("infection", SUBJECT, "", case, setting="imported", exposure_h=exposure)
+        self.world.emit(
+            "infection", SUBJECT, "", case, source="", setting="imported", exposure_h=exposure
+        )
         return self.case(case, exposure)
 
     def case(self, case: int, exposure_h: float) -> Generator[Any, Any, None]:
