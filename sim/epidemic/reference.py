@@ -133,8 +133,8 @@ def simulate(params: ModelParams, runs: int, seed: int) -> Outcome:
     def count(sim: np.ndarray, onset: np.ndarray) -> None:
         week = np.floor(onset / 7).astype(np.int64)
         keep = week < n_weeks
-        np.add.at(weekly, sim[keep] * n_weeks + week[keep], 1)
-        np.add.at(total, sim, 1)
+        weekly[:] += np.bincount(sim[keep] * n_weeks + week[keep], minlength=weekly.size)
+        total[:] += np.bincount(sim, minlength=runs)
 
     # initial cases: exposed at 0, isolated by symptoms only
     n0 = p.initial_cases
@@ -172,11 +172,15 @@ def simulate(params: ModelParams, runs: int, seed: int) -> Outcome:
         )
         happens = np.where(is_comm, t < iso[parent], t > iso[parent])
         parent, t = parent[happens], t[happens]
-        # new cases
-        n = parent.size
+        # new cases: every one is counted by its onset week ...
         new_sim = sim[parent]
+        new_onset = t + _weibull(gen, p.incubation_shape, p.incubation_scale, parent.size)
+        count(new_sim, new_onset)
+        # ... but only those of simulations still under the cap go on to the next generation
+        go = total[new_sim] < p.cap_cases
+        parent, new_sim, new_onset, t = parent[go], new_sim[go], new_onset[go], t[go]
+        n = parent.size
         new_asym = gen.random(n) < p.asymptomatic
-        new_onset = t + _weibull(gen, p.incubation_shape, p.incubation_scale, n)
         traced = ~asym[parent] & (gen.random(n) < p.traced)
         inf_iso = iso[parent]
         new_iso = np.where(new_asym, np.inf, new_onset + _weibull(gen, ishape, iscale, n))
@@ -185,7 +189,6 @@ def simulate(params: ModelParams, runs: int, seed: int) -> Outcome:
         else:
             trace_iso = np.where(traced & ~new_asym, np.maximum(new_onset, inf_iso), np.inf)
         new_iso = np.minimum(new_iso, trace_iso)
-        count(new_sim, new_onset)
         sim, exposure, asym, onset, iso = new_sim, t, new_asym, new_onset, new_iso
 
     weekly2 = weekly.reshape(runs, n_weeks)
