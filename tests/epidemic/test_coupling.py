@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.api import build_world, run_drill
+from sim.api import FLAGSHIP, build_world, run_drill
 from sim.epidemic.contacts import SETTINGS, EpidemicParams
+from sim.scenario import load_scenario
 from sim.scenario.model import Scenario, SubjectParams
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _outbreak_only(flagship: Scenario, duration_h: float, **epidemic: Any) -> Scenario:
@@ -99,3 +103,20 @@ def test_presets_resolve_and_overrides_win() -> None:
     omicron = EpidemicParams().model()
     assert omicron.r0 > 5 and omicron.incubation_scale < 5
     assert EpidemicParams(preset="hellewell2020", r0=1.1).model().r0 == 1.1
+
+
+def test_double_fleet_never_gives_more_infections(flagship) -> None:
+    """Same seeds, common random numbers: more vehicles never add infections (seeds 1–6).
+
+    ``python benchmarks/bench_epi.py --double-fleet 200`` measures the 200-seed version.
+    """
+    fleet = load_scenario(FLAGSHIP, [ROOT / "scenarios" / "plans" / "double-fleet.yaml"])
+    assert (
+        fleet.subjects.transfer_isolation.vehicles
+        == 2 * flagship.subjects.transfer_isolation.vehicles
+    )
+    assert fleet.agents["transfer_tf"].staff == 2 * flagship.agents["transfer_tf"].staff
+    for seed in range(1, 7):
+        base = run_drill(flagship, seed).summary["infections"]["total"]
+        more = run_drill(fleet, seed).summary["infections"]["total"]
+        assert more <= base
