@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import time
 from pathlib import Path
 
@@ -102,8 +103,9 @@ def write(docs: Path, runs: int = 1000, seed: int = 1) -> Path:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         *(_row(name, o) for name, o in table.items()),
         "",
-        f"Simulating the {len(table)} × {runs} outbreaks took {t_table:.1f} s on the build machine",
-        "(see `benchmarks/bench_epi.py`).",
+        f"Simulating the {len(table)} × {runs} outbreaks took {t_table:.1f} s on the 2-core build",
+        f"machine, shared with other jobs (load average {os.getloadavg()[0]:.1f}); see",
+        "`benchmarks/bench_epi.py`.",
         "",
         "## Grid: traced 0–100%, R0 1.5 / 2.5 / 3.5, short and long delay",
         "",
@@ -127,9 +129,9 @@ def write(docs: Path, runs: int = 1000, seed: int = 1) -> Path:
         "",
         f"![p(control) against contacts traced, long delay]({figs['long']})",
         "",
-        "The shape matches Figure 3 of Hellewell et al. 2020: with a short delay and R0 2.5,",
-        "about 70–80% of contacts must be traced to control most outbreaks; with R0 3.5 even",
-        "90% tracing leaves many outbreaks uncontrolled, and a long delay lowers every curve.",
+        "Compare Figure 3 of Hellewell et al. 2020 (and ringbp 1.0's corrected version): the",
+        "share traced needed to control most outbreaks rises with R0, and a long",
+        "onset-to-isolation delay lowers every curve.",
         "",
         "## Differences from ringbp worth knowing",
         "",

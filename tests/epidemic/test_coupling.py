@@ -120,3 +120,23 @@ def test_double_fleet_never_gives_more_infections(flagship) -> None:
         base = run_drill(flagship, seed).summary["infections"]["total"]
         more = run_drill(fleet, seed).summary["infections"]["total"]
         assert more <= base
+
+
+def test_per_person_draws_follow_the_model(flagship) -> None:
+    """Offspring counts average R0 and exposure times put ~p before onset (common draws)."""
+    from sim.epidemic.contacts import Outbreak
+
+    world = build_world(flagship, 5)
+    outbreak = Outbreak(world, flagship.epidemic)
+    m = outbreak.m
+    people = range(0, 240_000, 80)  # 3,000 residents
+    counts = [outbreak._negbin(outbreak.u("case", p, 2)[0], m.r0) for p in people]
+    n = len(counts)
+    var = m.r0 + m.r0**2 / m.k
+    assert abs(sum(counts) / n - m.r0) < 4 * (var / n) ** 0.5
+    hours = outbreak.generation_hours(17, 5.0, 4000, 0)
+    assert (hours >= 0).all()
+    before = float((hours < 5.0 * 24).mean())
+    assert abs(before - m.presymptomatic) < 0.05  # truncation at 0 matters little at 5 days
+    again = Outbreak(world, flagship.epidemic).generation_hours(17, 5.0, 4000, 0)
+    assert (again == hours).all()
