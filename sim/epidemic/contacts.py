@@ -202,25 +202,51 @@ class Outbreak:
         return chosen
 
     # -- processes -------------------------------------------------------------
-    def index_case(self, arrival: Event) -> Generator[Any, Any, None]:
-        case = int(arrival.entity)
-        exposure = self.p.index_exposure_h
-        self.world.infected[case] = exposure
-        self.world.emit(
-            "infection", SUBJECT, "", case, source="", setting="imported", exposure_h=exposure
-        )
-        return self.case(case, exposure)
+    def index_case(self, arrival: Event) -> None:
+        """The returnee: infected ``index_exposure_h`` before the start, outside the county."""
+        self.infect(int(arrival.entity), "", "imported", self.p.index_exposure_h)
 
-    def case(self, case: int, exposure_h: float) -> Generator[Any, Any, None]:
-        """One case: symptoms, care seeking, and every exposure it causes, in time order."""
-        world, m = self.world, self.m
-        # entity 0..4 of stream "case": asymptomatic, incubation, offspring counts, presentation
-        u_asym, u_inc, u_comm, u_iso, u_present = self.u("case", case, np.arange(5)).tolist()
-        asymptomatic = u_asym < m.asymptomatic
+    def traits(self, person: int) -> tuple[bool, float, int, int, float]:
+        """(asymptomatic, incubation days, community and isolated offspring, presentation u).
+
+        Entities 0..4 of the person's stream ``case``: drawn once, whatever happens.
+        """
+        m = self.m
+        u_asym, u_inc, u_comm, u_iso, u_present = self.u("case", person, np.arange(5)).tolist()
         incubation_d = float(m.incubation_scale * (-np.log1p(-u_inc)) ** (1 / m.incubation_shape))
+        return (
+            u_asym < m.asymptomatic,
+            incubation_d,
+            self._negbin(u_comm, m.r0),
+            self._negbin(u_iso, m.r0_isolated),
+            u_present,
+        )
+
+    def infect(self, person: int, source: str, setting: str, exposure_h: float) -> None:
+        """Log the infection (with the case's onset and asymptomatic flag) and start the case."""
+        world = self.world
+        traits = self.traits(person)
+        world.infected[person] = exposure_h
+        world.emit(
+            "infection",
+            SUBJECT,
+            "",
+            person,
+            source=source,
+            setting=setting,
+            exposure_h=round(exposure_h, 6),
+            onset_h=round(exposure_h + 24.0 * traits[1], 6),
+            asymptomatic=traits[0],
+        )
+        world.spawn(self.case(person, exposure_h, traits))
+
+    def case(
+        self, case: int, exposure_h: float, traits: tuple[bool, float, int, int, float]
+    ) -> Generator[Any, Any, None]:
+        """One case: symptoms, care seeking, and every exposure it causes, in time order."""
+        world = self.world
+        asymptomatic, incubation_d, n_comm, n_iso, u_present = traits
         onset_h = exposure_h + 24.0 * incubation_d
-        n_comm = self._negbin(u_comm, m.r0)
-        n_iso = self._negbin(u_iso, m.r0_isolated)
         n_inf = n_comm + n_iso
         # infected offspring: setting and resident
         setting_idx = np.minimum(
@@ -292,9 +318,7 @@ class Outbreak:
                     self.capped = True
                     world.emit("case_cap_reached", SUBJECT, "", person, cases=len(world.infected))
                 continue
-            world.infected[person] = world.now
-            world.emit("infection", SUBJECT, "", person, source=str(case), setting=setting)
-            world.spawn(self.case(person, world.now))
+            self.infect(person, str(case), setting, world.now)
 
     def _symptoms(self, case: int, onset_h: float, u: float) -> Generator[Any, Any, None]:
         """Symptom onset, then a fever-clinic visit unless the case is isolated by then."""
