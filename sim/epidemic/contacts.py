@@ -253,6 +253,7 @@ class Outbreak:
             np.searchsorted(self.cum_share, self.u_many("setting", case, n_inf), side="right"),
             len(SETTINGS) - 1,
         )
+        setting_idx[n_comm:n_inf] = 0  # after isolation only the household is within reach
         target_u = self.u_many("target", case, n_inf)
         people = np.zeros(n_inf, dtype=np.int64)
         for i, s in enumerate(SETTINGS):
