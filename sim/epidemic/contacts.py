@@ -278,6 +278,9 @@ class Outbreak:
         all_s = np.concatenate(parts_s)
         n_all = all_p.size
         all_t = exposure_h + self.generation_hours(case, incubation_d, n_all, 0)
+        # the household shares the home from the start (the returnee's: on arrival)
+        n_home = parts_p[1].size if len(parts_p) > 1 and parts_s[1][:1].tolist() == [0] else 0
+        all_t[n_inf : n_inf + n_home] = world.now
         thin = self.u_many("thin", case, n_all)  # entities: offspring, then contacts
         # kind: 0 community offspring, 1 isolated offspring, 2 uninfected contact
         kind = np.full(n_all, 2)
