@@ -171,6 +171,51 @@ def network(
     typer.echo(network_command(scn, as_json=as_json, out=out, lang=lang, run_dir=run_dir))
 
 
+@app.command()
+def epi(
+    r0: Annotated[
+        list[float] | None, typer.Option("--r0", help="mean offspring; repeat for the plot")
+    ] = None,
+    k: Annotated[float, typer.Option(help="dispersion of the offspring distribution (> 0)")] = 0.16,
+    initial_cases: Annotated[int, typer.Option(help="initial cases")] = 20,
+    traced: Annotated[
+        list[float] | None, typer.Option(help="share of contacts traced; repeat for the plot")
+    ] = None,
+    delay: Annotated[str, typer.Option(help="onset-to-isolation delay: short or long")] = "short",
+    presymptomatic: Annotated[
+        float, typer.Option(help="share of presymptomatic transmission")
+    ] = 0.15,
+    asymptomatic: Annotated[float, typer.Option(help="share of asymptomatic cases")] = 0.0,
+    quarantine: Annotated[bool, typer.Option("--quarantine/--no-quarantine")] = False,
+    r0_isolated: Annotated[float, typer.Option(help="mean offspring after isolation")] = 0.0,
+    runs: Annotated[int, typer.Option(help="simulations per setting")] = 1000,
+    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+    out: Annotated[Path | None, typer.Option(help="write p(control) vs traced plot here")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Run the reference transmission model (Hellewell et al. 2020 / ringbp 1.0) alone."""
+    from sim.epidemic.cli import run_epi
+
+    run_epi(
+        r0s=r0 or [2.5],
+        traced=traced or [0.0],
+        options={
+            "k": k,
+            "initial_cases": initial_cases,
+            "delay": delay,
+            "presymptomatic": presymptomatic,
+            "asymptomatic": asymptomatic,
+            "quarantine": quarantine,
+            "r0_isolated": r0_isolated,
+        },
+        runs=runs,
+        seed=seed,
+        out=out,
+        as_json=as_json,
+        bad_input=BadInput,
+    )
+
+
 def _print_summary(summary: dict, target: Path, lang: str) -> None:
     console = Console()
     zh = lang == "zh"

@@ -31,6 +31,10 @@ EVENT_KINDS: dict[str, Kind] = {
     # epidemic ----------------------------------------------------------------
     "infection": Kind("epidemic", "感染", "infection"),
     "contact_exposed": Kind("epidemic", "接触暴露", "contact exposed"),
+    "symptom_onset": Kind("epidemic", "出现症状", "symptom onset"),
+    "case_cap_reached": Kind(
+        "epidemic", "病例数达到模拟上限", "case cap of the simulation reached"
+    ),
     # traffic_control ---------------------------------------------------------
     "returnee_arrival": Kind(
         "traffic_control", "返乡人员抵达卡口", "returnee arrived at checkpoint"

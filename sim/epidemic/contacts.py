@@ -1,23 +1,36 @@
-"""Who the returnee meets, and whom that infects, until the returnee is isolated.
+"""The reference transmission model coupled to the drill: who infects whom, and when.
 
-A first, deliberately small transmission layer: the index case's true contacts
-by setting (household members from the population, others drawn from the same
-community or the whole county), spread over the days after arrival; each is
-infected with the setting's attack rate.  Contacts that would happen after the
-returnee is isolated (the positive result is known) never happen, so a faster
-test-and-report chain exposes fewer people.  Each contact's fate uses
-per-person common random numbers.
+The returnee is the initial case of the Hellewell et al. (2020) model
+(:mod:`sim.epidemic.reference`).  Every case — the returnee and every
+secondary case — draws, once, from per-person common random numbers:
+asymptomatic or not, an incubation period, a NegBin(R0, k) count of community
+offspring and a NegBin(r0_isolated, k) count of isolated offspring, each
+offspring's exposure time (skew normal located at the case's onset), setting
+(household, work, venue, transport, community) and resident.  It also meets
+uninfected true contacts in each setting, so tracing and quarantine carry a
+realistic load.  Every exposure is a scheduled event: it happens only if the
+case is not yet isolated (isolated offspring: only if it is), and only if a
+per-exposure uniform is below ``world.transmission_factor``.  The model's
+abstract isolation delays are replaced by the response: a symptomatic case
+seeks care at a fever clinic after an onset-to-presentation delay
+(``test_requested`` with ``reason="fever_clinic"``) and is isolated when the
+response isolates it (``world.isolated``), as are traced contacts.
+
+Because every draw depends only on (seed, person, slot), an earlier isolation
+removes the exposures after it and never adds an infection.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, PositiveInt, model_validator
+from scipy import special, stats
 
-from sim.scenario.distributions import Dist
+from sim.epidemic.params import DELAYS, PRESETS, ModelParams
+from sim.scenario.distributions import Dist, Gamma, Weibull
 from sim.scenario.schema import Strict
 
 if TYPE_CHECKING:
@@ -26,72 +39,298 @@ if TYPE_CHECKING:
 
 SETTINGS = ("household", "work", "venue", "transport", "community")
 SUBJECT = "epidemic"
+_TRIES = 32  # skew-normal redraws per offspring (P(all fail) is negligible)
 
 
 class EpidemicParams(Strict):
-    """Parameters of the index case's contacts and infections."""
+    """The ``epidemic:`` section: strain preset, overrides, settings and contacts."""
 
+    preset: Literal["hellewell2020", "delta", "omicron_ba2"] = Field(
+        default="omicron_ba2", description="strain parameters (docs/model.md gives sources)"
+    )
+    r0: float | None = Field(default=None, ge=0, description="overrides the preset's R0")
+    k: float | None = Field(default=None, gt=0, description="overrides the preset's dispersion")
+    presymptomatic: float | None = Field(default=None, ge=0, le=1)
+    asymptomatic: float | None = Field(default=None, ge=0, le=1)
+    r0_isolated: float = Field(default=0.0, ge=0, description="mean offspring after isolation")
     index_exposure_h: float = Field(
-        default=-96.0, le=0, description="when the returnee was infected, hours before the start"
+        default=-48.0, le=0, description="when the returnee was infected, hours before the start"
+    )
+    setting_share: dict[str, float] = Field(
+        default_factory=lambda: {
+            "household": 0.35,
+            "work": 0.2,
+            "venue": 0.2,
+            "transport": 0.05,
+            "community": 0.2,
+        },
+        description="share of offspring infected in each setting (sums to 1)",
     )
     contacts: dict[str, Dist] = Field(
-        default_factory=dict, description="number of contacts per setting (household: all members)"
+        default_factory=dict,
+        description="uninfected true contacts per case and setting (household: all members)",
     )
-    attack_rate: dict[str, float] = Field(default_factory=dict)
-    contact_window_h: float = Field(default=72.0, gt=0)
+    presentation_delay: Dist | None = Field(
+        default=None,
+        description="hours from symptom onset to a fever-clinic visit (default: the model's "
+        "short onset-to-isolation delay)",
+    )
+    max_cases: PositiveInt = Field(default=1000, description="stop generating cases beyond this")
 
     @model_validator(mode="after")
     def _settings(self) -> EpidemicParams:
-        for name in (*self.contacts, *self.attack_rate):
+        for name in (*self.contacts, *self.setting_share):
             if name not in SETTINGS:
                 raise ValueError(f"unknown setting '{name}' (one of {', '.join(SETTINGS)})")
-        for name, rate in self.attack_rate.items():
-            if not 0 <= rate <= 1:
-                raise ValueError(f"attack_rate.{name} must be within [0, 1]")
+        for name, share in self.setting_share.items():
+            if not 0 <= share <= 1:
+                raise ValueError(f"setting_share.{name} must be within [0, 1]")
+        if self.setting_share and abs(sum(self.setting_share.values()) - 1) > 1e-6:
+            raise ValueError("setting_share must sum to 1")
         return self
+
+    def model(self) -> ModelParams:
+        """The reference-model parameters of this scenario (preset plus overrides)."""
+        pre = PRESETS[self.preset]
+        return ModelParams(
+            r0=pre.r0 if self.r0 is None else self.r0,
+            k=pre.k if self.k is None else self.k,
+            r0_isolated=self.r0_isolated,
+            initial_cases=1,
+            presymptomatic=pre.presymptomatic
+            if self.presymptomatic is None
+            else self.presymptomatic,
+            asymptomatic=pre.asymptomatic if self.asymptomatic is None else self.asymptomatic,
+            incubation_shape=pre.incubation_shape,
+            incubation_scale=pre.incubation_scale,
+        )
+
+
+def _count(dist: Any, u: float) -> int:
+    """A contact count from one uniform (gamma by its fast incomplete-gamma inverse)."""
+    if isinstance(dist, Gamma):
+        shape = (dist.mean_ / dist.sd) ** 2
+        value = special.gammaincinv(shape, u) * dist.sd**2 / dist.mean_
+    else:
+        value = dist.ppf(np.asarray([u]))[0]
+    return max(0, round(float(value)))
 
 
 def install(world: World, params: EpidemicParams) -> None:
-    world.on("returnee_arrival", lambda e: _index_case(world, params, e))
+    """Make the returnee the initial case when they arrive."""
+    outbreak = Outbreak(world, params)
+    world.on("returnee_arrival", outbreak.index_case)
 
 
-def _index_case(world: World, p: EpidemicParams, arrival: Event) -> Generator[Any, Any, None]:
-    case = int(arrival.entity)
-    world.infected[case] = p.index_exposure_h
-    world.emit("infection", SUBJECT, "", case, setting="imported", exposure_h=p.index_exposure_h)
-    pop = world.population
-    gen = world.streams.gen("epidemic/contacts")
-    people: list[int] = []
-    settings: list[str] = []
-    times: list[float] = []
-    household = pop.household_members(case)
-    people += household.tolist()
-    settings += ["household"] * household.size
-    times += [world.now] * household.size
-    community = pop.community_members(int(pop.community[case]))
-    for setting, dist in p.contacts.items():
+class Outbreak:
+    """The cases of one replication and the draws that decide their offspring."""
+
+    def __init__(self, world: World, params: EpidemicParams):
+        self.world = world
+        self.p = params
+        self.m = params.model()
+        shares = [params.setting_share.get(s, 0.0) for s in SETTINGS]
+        self.cum_share = np.cumsum(shares)
+        self.presentation = params.presentation_delay or Weibull(
+            dist="weibull", shape=DELAYS["short"][0], scale=DELAYS["short"][1] * 24
+        )
+        self.capped = False
+
+    # -- draws -----------------------------------------------------------------
+    def u(self, name: str, person: int, idx: np.ndarray | int = 0, slot: int = 0) -> np.ndarray:
+        """Per-person common random numbers ``epidemic/<name>``, one per ``idx``.
+
+        The entity of a draw is (person, idx) packed as ``person << 20 | idx`` (a
+        county has far fewer than 2**43 residents), so the ``idx``-th offspring or
+        contact of a person always gets the same uniforms, whatever else happens.
+        """
+        ids = (np.int64(person) << np.int64(20)) + np.atleast_1d(np.asarray(idx, dtype=np.int64))
+        return self.world.streams.uniform(f"epidemic/{name}", ids, slot)
+
+    def u_many(self, name: str, person: int, n: int, base: int = 0) -> np.ndarray:
+        """``n`` uniforms of ``person``, entities ``base … base + n − 1``."""
+        if n == 0:
+            return np.empty(0)
+        return self.u(name, person, np.arange(base, base + n))
+
+    def generation_hours(self, person: int, incubation_d: float, n: int, base: int) -> np.ndarray:
+        """Exposure times (hours after the case's own) of ``n`` offspring, skew normal, ≥ 0.
+
+        A draw before the case's own exposure is redrawn (ringbp), with the next slot.
+        """
+        if n == 0:
+            return np.empty(0)
+        m = self.m
+        alpha = m.alpha
+        delta = alpha / np.sqrt(1 + alpha * alpha)
+        out = np.full(n, -1.0)
+        todo = np.arange(n)
+        for attempt in range(_TRIES):
+            u0 = self.u("gt", person, base + todo, slot=2 * attempt)
+            u1 = self.u("gt", person, base + todo, slot=2 * attempt + 1)
+            z0, z1 = np.abs(special.ndtri(u0)), special.ndtri(u1)
+            x = incubation_d + m.omega * (delta * z0 + np.sqrt(1 - delta * delta) * z1)
+            out[todo] = x
+            todo = todo[x < 0]
+            if todo.size == 0:
+                break
+        return np.maximum(out, 0.0) * 24.0
+
+    def _negbin(self, u: float, mean: float) -> int:
+        if mean <= 0:
+            return 0
+        k = self.m.k
+        return int(stats.nbinom.ppf(u, k, k / (k + mean)))
+
+    def _targets(self, case: int, setting: str, u: np.ndarray) -> np.ndarray:
+        """Residents met in ``setting``, one per uniform (household, then community)."""
+        pop = self.world.population
         if setting == "household":
-            continue
-        n = round(dist.sample(gen))
-        pool = community if setting in ("venue", "community") else np.arange(pop.size)
-        chosen = gen.choice(pool, size=min(n, pool.size), replace=False)
-        people += chosen.tolist()
-        settings += [setting] * len(chosen)
-        times += (world.now + gen.random(len(chosen)) * p.contact_window_h).tolist()
-    order = np.argsort(np.asarray(times), kind="stable")
-    ids = np.asarray(people, dtype=np.int64)
-    u = world.streams.uniform("epidemic/infect", ids) if ids.size else np.empty(0)
-    seen: set[int] = {case}
-    for i in order:
-        wait = times[i] - world.now
-        if wait > 0:
-            yield world.env.timeout(wait)
-        if case in world.isolated or int(ids[i]) in seen:
-            continue
-        person = int(ids[i])
-        seen.add(person)
-        setting = settings[i]
-        world.emit("contact_exposed", SUBJECT, "", person, source=str(case), setting=setting)
-        if u[i] < p.attack_rate.get(setting, 0.0) and person not in world.infected:
-            world.infected[person] = world.now
-            world.emit("infection", SUBJECT, "", person, source=str(case), setting=setting)
+            pool = pop.household_members(case)
+            if pool.size == 0:
+                pool = pop.community_members(int(pop.community[case]))
+        elif setting in ("venue", "community"):
+            pool = pop.community_members(int(pop.community[case]))
+        else:
+            pool = np.arange(pop.size)
+        idx = np.minimum((u * pool.size).astype(np.int64), pool.size - 1)
+        chosen = pool[idx]
+        # a case never meets itself: step to the next resident of the pool
+        if pool.size > 1:
+            self_hit = chosen == case
+            chosen[self_hit] = pool[(idx[self_hit] + 1) % pool.size]
+        return chosen
+
+    # -- processes -------------------------------------------------------------
+    def index_case(self, arrival: Event) -> None:
+        """The returnee: infected ``index_exposure_h`` before the start, outside the county."""
+        self.infect(int(arrival.entity), "", "imported", self.p.index_exposure_h)
+
+    def traits(self, person: int) -> tuple[bool, float, int, int, float]:
+        """(asymptomatic, incubation days, community and isolated offspring, presentation u).
+
+        Entities 0..4 of the person's stream ``case``: drawn once, whatever happens.
+        """
+        m = self.m
+        u_asym, u_inc, u_comm, u_iso, u_present = self.u("case", person, np.arange(5)).tolist()
+        incubation_d = float(m.incubation_scale * (-np.log1p(-u_inc)) ** (1 / m.incubation_shape))
+        return (
+            u_asym < m.asymptomatic,
+            incubation_d,
+            self._negbin(u_comm, m.r0),
+            self._negbin(u_iso, m.r0_isolated),
+            u_present,
+        )
+
+    def infect(self, person: int, source: str, setting: str, exposure_h: float) -> None:
+        """Log the infection (with the case's onset and asymptomatic flag) and start the case."""
+        world = self.world
+        traits = self.traits(person)
+        world.infected[person] = exposure_h
+        world.emit(
+            "infection",
+            SUBJECT,
+            "",
+            person,
+            source=source,
+            setting=setting,
+            exposure_h=round(exposure_h, 6),
+            onset_h=round(exposure_h + 24.0 * traits[1], 6),
+            asymptomatic=traits[0],
+        )
+        world.spawn(self.case(person, exposure_h, traits))
+
+    def case(
+        self, case: int, exposure_h: float, traits: tuple[bool, float, int, int, float]
+    ) -> Generator[Any, Any, None]:
+        """One case: symptoms, care seeking, and every exposure it causes, in time order."""
+        world = self.world
+        asymptomatic, incubation_d, n_comm, n_iso, u_present = traits
+        onset_h = exposure_h + 24.0 * incubation_d
+        n_inf = n_comm + n_iso
+        # infected offspring: setting and resident
+        setting_idx = np.minimum(
+            np.searchsorted(self.cum_share, self.u_many("setting", case, n_inf), side="right"),
+            len(SETTINGS) - 1,
+        )
+        setting_idx[n_comm:n_inf] = 0  # after isolation only the household is within reach
+        target_u = self.u_many("target", case, n_inf)
+        people = np.zeros(n_inf, dtype=np.int64)
+        for i, s in enumerate(SETTINGS):
+            pick = setting_idx == i
+            if pick.any():
+                people[pick] = self._targets(case, s, target_u[pick])
+        parts_p, parts_s = [people], [setting_idx]
+        # uninfected true contacts, by setting (contact j of setting i is entity i << 12 | j)
+        n_contacts = self.u("n_contacts", case, np.arange(len(SETTINGS)))
+        for i, s in enumerate(SETTINGS):
+            if s == "household":
+                met_here = world.population.household_members(case)
+            elif s in self.p.contacts:
+                n = min(4095, _count(self.p.contacts[s], n_contacts[i]))
+                u_t = self.u("contact", case, (i << 12) + np.arange(n)) if n else np.empty(0)
+                met_here = self._targets(case, s, u_t)
+            else:
+                continue
+            parts_p.append(met_here)
+            parts_s.append(np.full(met_here.size, i))
+        all_p = np.concatenate(parts_p).astype(np.int64)
+        all_s = np.concatenate(parts_s)
+        n_all = all_p.size
+        all_t = exposure_h + self.generation_hours(case, incubation_d, n_all, 0)
+        # the household shares the home from the start (the returnee's: on arrival)
+        n_home = parts_p[1].size if len(parts_p) > 1 and parts_s[1][:1].tolist() == [0] else 0
+        all_t[n_inf : n_inf + n_home] = world.now
+        thin = self.u_many("thin", case, n_all)  # entities: offspring, then contacts
+        # kind: 0 community offspring, 1 isolated offspring, 2 uninfected contact
+        kind = np.full(n_all, 2)
+        kind[:n_comm] = 0
+        kind[n_comm:n_inf] = 1
+        if not asymptomatic:
+            world.spawn(self._symptoms(case, onset_h, u_present))
+        order = np.argsort(all_t, kind="stable")
+        met: set[int] = set()
+        env = world.env
+        for t, person, si, k, u_thin in zip(
+            all_t[order].tolist(),
+            all_p[order].tolist(),
+            all_s[order].tolist(),
+            kind[order].tolist(),
+            thin[order].tolist(),
+            strict=True,
+        ):
+            if t < env.now:
+                continue  # before the returnee's arrival: outside the county
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            if (k == 1) != (case in world.isolated) or person == case:
+                continue
+            setting = SETTINGS[si]
+            if world.transmission_modifiers:
+                factor = world.transmission_factor(np.asarray([person]), setting)[0]
+                if u_thin >= factor:
+                    continue
+            if person not in met:
+                met.add(person)
+                world.emit(
+                    "contact_exposed", SUBJECT, "", person, source=str(case), setting=setting
+                )
+            if k == 2 or person in world.infected:
+                continue
+            if len(world.infected) >= self.p.max_cases:
+                if not self.capped:
+                    self.capped = True
+                    world.emit("case_cap_reached", SUBJECT, "", person, cases=len(world.infected))
+                continue
+            self.infect(person, str(case), setting, world.now)
+
+    def _symptoms(self, case: int, onset_h: float, u: float) -> Generator[Any, Any, None]:
+        """Symptom onset, then a fever-clinic visit unless the case is isolated by then."""
+        world = self.world
+        if onset_h > world.now:
+            yield world.env.timeout(onset_h - world.now)
+        world.emit("symptom_onset", SUBJECT, "", case, onset_h=round(onset_h, 6))
+        delay = float(self.presentation.ppf(np.asarray([u]))[0])
+        yield world.env.timeout(delay)
+        if case not in world.isolated:
+            world.emit("test_requested", SUBJECT, "", case, reason="fever_clinic")

@@ -1,0 +1,110 @@
+"""Parameters of the Hellewell et al. (2020) transmission model, and its published presets.
+
+The model is the branching process of Hellewell et al., "Feasibility of
+controlling COVID-19 outbreaks by isolation of cases and contacts", Lancet
+Global Health 8:e488–e496 (2020), as corrected in the R package ringbp 1.0.
+Times are in days here; the drill coupling converts them to hours.  The same
+parameter object drives ``drill epi`` (the model alone) and the transmission
+of ``drill run`` (the model coupled to the response).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import Field, PositiveFloat, PositiveInt
+
+from sim.scenario.schema import Strict
+
+DELAYS: dict[str, tuple[float, float]] = {
+    "short": (1.651524, 4.287786),  # onset to isolation, Weibull(shape, scale), mean ≈ 3.8 d
+    "long": (2.305172, 9.483875),  # mean ≈ 8.4 d
+}
+"""Hellewell et al. 2020's onset-to-isolation delays (Weibull shape, scale in days)."""
+
+
+class ModelParams(Strict):
+    """One setting of the reference model (every share within [0, 1])."""
+
+    r0: float = Field(default=2.5, ge=0, description="mean community offspring per case")
+    k: PositiveFloat = Field(default=0.16, description="negative-binomial dispersion")
+    r0_isolated: float = Field(default=0.0, ge=0, description="mean offspring after isolation")
+    initial_cases: PositiveInt = 20
+    traced: float = Field(default=0.0, ge=0, le=1, description="share of contacts traced")
+    delay: Literal["short", "long"] = "short"
+    presymptomatic: float = Field(
+        default=0.15, ge=0, le=1, description="share of transmission before the infector's onset"
+    )
+    asymptomatic: float = Field(default=0.0, ge=0, le=1)
+    quarantine: bool = False
+    incubation_shape: PositiveFloat = 2.322737
+    incubation_scale: PositiveFloat = 6.492272
+    omega: PositiveFloat = Field(default=2.0, description="skew-normal scale of exposure times")
+    cap_cases: PositiveInt = 5000
+    cap_max_days: PositiveFloat = 350.0
+
+    @property
+    def alpha(self) -> float:
+        """Skew-normal shape α such that P(exposure < infector's onset) = ``presymptomatic``.
+
+        For a skew normal located at the onset, P(X < location) = 1/2 − arctan(α)/π
+        exactly (independent of ω), so α = tan(π (1/2 − p)); clipped to ±1e5 as
+        ringbp's optimiser bounds do, for the shares 0 and 1.
+        """
+        p = min(max(self.presymptomatic, 1e-12), 1 - 1e-12)
+        return float(max(-1e5, min(1e5, math.tan(math.pi * (0.5 - p)))))
+
+    @property
+    def isolation_delay(self) -> tuple[float, float]:
+        return DELAYS[self.delay]
+
+
+class Preset(Strict):
+    """Strain-specific transmission parameters with the sources they come from."""
+
+    r0: float
+    k: PositiveFloat
+    incubation_shape: PositiveFloat
+    incubation_scale: PositiveFloat
+    presymptomatic: float = Field(ge=0, le=1)
+    asymptomatic: float = Field(ge=0, le=1)
+    sources: str
+
+
+PRESETS: dict[str, Preset] = {
+    "hellewell2020": Preset(
+        r0=2.5,
+        k=0.16,
+        incubation_shape=2.322737,
+        incubation_scale=6.492272,
+        presymptomatic=0.15,
+        asymptomatic=0.0,
+        sources="Hellewell et al. 2020 (central R0 2.5, k 0.16 from SARS; incubation "
+        "Weibull from Backer et al. 2020, mean 5.8 d; 15% presymptomatic)",
+    ),
+    "delta": Preset(
+        r0=5.08,
+        k=0.4,
+        incubation_shape=1.9,
+        incubation_scale=4.85,  # mean 4.3 d
+        presymptomatic=0.45,
+        asymptomatic=0.25,
+        sources="R0 5.08: Liu & Rocklöv 2021 J Travel Med 28:taab124; incubation mean 4.3 d: "
+        "Backer et al. 2022 Euro Surveill 27(6):2200042; presymptomatic 0.45 after He et al. "
+        "2020 Nat Med 26:672 (44%); k 0.4 and asymptomatic 0.25 are planning assumptions",
+    ),
+    "omicron_ba2": Preset(
+        r0=8.2,
+        k=0.4,
+        incubation_shape=1.6,
+        incubation_scale=3.57,  # mean 3.2 d
+        presymptomatic=0.5,
+        asymptomatic=0.32,
+        sources="R0 8.2: Liu & Rocklöv 2022 J Travel Med 29:taac037 (Omicron mean); incubation "
+        "mean 3.2 d: Backer et al. 2022 Euro Surveill 27(6):2200042; asymptomatic 0.32: "
+        "Shang et al. 2022 Vaccines 10:1049 (Omicron meta-analysis, 32.4%); presymptomatic 0.5 "
+        "and k 0.4 are planning assumptions",
+    ),
+}
+"""Named parameter sets; ``omicron_ba2`` is the flagship's (the strain of March 2022)."""
