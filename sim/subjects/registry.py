@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from sim.subjects import reporting, testing, tracing, traffic_control, transfer_isolation
+from sim.subjects import (
+    reporting,
+    testing,
+    tracing,
+    traffic_control,
+    transfer_isolation,
+    zone_control,
+)
 
 SUBJECT_MODULES: dict[str, ModuleType] = {
     "traffic_control": traffic_control,
@@ -17,4 +24,5 @@ SUBJECT_MODULES: dict[str, ModuleType] = {
     "reporting": reporting,
     "tracing": tracing,
     "transfer_isolation": transfer_isolation,
+    "zone_control": zone_control,
 }
