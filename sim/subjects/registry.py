@@ -11,6 +11,7 @@ from types import ModuleType
 
 from sim.subjects import (
     reporting,
+    routine_prevention,
     testing,
     tracing,
     traffic_control,
@@ -25,4 +26,5 @@ SUBJECT_MODULES: dict[str, ModuleType] = {
     "tracing": tracing,
     "transfer_isolation": transfer_isolation,
     "zone_control": zone_control,
+    "routine_prevention": routine_prevention,
 }

@@ -226,6 +226,7 @@ class Round:
     scope: str
     level: str
     day: int | None = None
+    pool_size: int = 10
     tubes: int = 0
     resulted: int = 0
     sampled: int = 0
@@ -370,6 +371,7 @@ class MassTestingService:
         w = self.world
         w.on(self.p.trigger, self._on_trigger)
         w.on("zone_sealed", self._on_zone)
+        w.on("routine_screening", self._on_routine)
         w.on("lab_result_negative", self._release)
         w.transmission_modifiers.append(self._held_modifier)
 
@@ -390,6 +392,19 @@ class MassTestingService:
             if wait > 0:
                 yield w.env.timeout(wait)
             w.spawn(self.run_round(f"county-{k}", "county", None, self.p.sampling.groups))
+
+    def _on_routine(self, event: Event) -> Generator[Any, Any, Round]:
+        """Routine pooled screening of the key occupations (routine prevention orders it)."""
+        from sim.subjects.routine_prevention import key_occupation_members
+
+        covered = key_occupation_members(self.world, float(event.details["share"]))
+        return self.run_round(
+            event.entity,
+            "routine",
+            covered,
+            self.p.sampling.zone_groups,
+            pool_size=int(event.details["pool_size"]),
+        )
 
     def _on_zone(self, event: Event) -> Generator[Any, Any, None] | None:
         level = event.details["level"]
@@ -424,6 +439,7 @@ class MassTestingService:
         covered: np.ndarray | None,
         groups: int,
         day: int | None = None,
+        pool_size: int | None = None,
     ) -> Generator[Any, Any, Round]:
         """Set up, sample, pool, transport and run one round over ``covered``.
 
@@ -449,8 +465,8 @@ class MassTestingService:
         levels = pop.zone[order]
         order = order[np.argsort(-levels, kind="stable")]
         levels = pop.zone[order]
-        level = "all" if scope == "county" else scope.removeprefix("zone-")
-        rnd = Round(rid, scope, level, day)
+        level = scope.removeprefix("zone-") if scope.startswith("zone-") else "all"
+        rnd = Round(rid, scope, level, day, pool_size=pool_size or p.pool_size)
         w.emit(
             "mass_round_start",
             SUBJECT,
@@ -461,7 +477,7 @@ class MassTestingService:
             day=day,
             covered=int(covered.size),
             missed=int(covered.size - present.sum()),
-            pool_size=p.pool_size,
+            pool_size=rnd.pool_size,
             groups=groups,
         )
         # last position of each zone level in the sampling order
@@ -510,11 +526,11 @@ class MassTestingService:
         _maybe_complete(w, rnd)
         return rnd
 
-    def pools(self, batch: np.ndarray) -> np.ndarray:
+    def pools(self, batch: np.ndarray, pool_size: int | None = None) -> np.ndarray:
         """Tube number (0…) of each swab in ``batch``: pools of ``pool_size`` in
         sampling order, one tube per household for sealed-zone residents."""
         pop = self.world.population
-        key = np.arange(batch.size, dtype=np.int64) // self.p.pool_size
+        key = np.arange(batch.size, dtype=np.int64) // (pool_size or self.p.pool_size)
         if self.p.household_pool_sealed:
             sealed = pop.zone[batch] == ZONE_SEALED
             if sealed.any():
@@ -548,7 +564,7 @@ class MassTestingService:
         w, pop = self.world, self.world.population
         pop.last_test_h[batch] = w.now
         pop.tests[batch] += 1
-        tube = self.pools(batch)
+        tube = self.pools(batch, rnd.pool_size)
         tubes = int(tube.max()) + 1
         det = self.detectable(batch, rnd.id)
         positives = [(int(t), batch[tube == t]) for t in np.unique(tube[det])]

@@ -139,9 +139,7 @@ def _checkpoint(world: World, roads: Roads, cid: str, cp: Checkpoint) -> Generat
     profile = np.asarray(roads.profile, dtype=float)
     profile = profile / profile.sum()
     clock = ((world.start_hour + np.arange(hours)) % 24).astype(np.int64)
-    arrivals = streams.gen(f"traffic/{cid}/arrivals").poisson(
-        cp.vehicles_per_day * profile[clock]
-    )
+    arrivals = streams.gen(f"traffic/{cid}/arrivals").poisson(cp.vehicles_per_day * profile[clock])
     first = np.concatenate([[0], np.cumsum(arrivals)])
     vehicles = np.arange(int(first[-1]), dtype=np.int64)
     risky = np.flatnonzero(streams.uniform(f"traffic/{cid}/risk", vehicles) < roads.risk_share)
@@ -206,6 +204,8 @@ def _checkpoint(world: World, roads: Roads, cid: str, cp: Checkpoint) -> Generat
             leaked=n_leaked,
             infected_leaked=infected_leaked,
         )
+
+
 def _arrival(world: World, params: Params) -> Generator[Any, Any, None]:
     pop = world.population
     c = pop.community_ids.index(params.returnee.community)
