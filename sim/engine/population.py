@@ -95,9 +95,9 @@ class Population:
             draws = np.concatenate([draws, np.maximum(1, np.rint(extra)).astype(np.int64)])
         bounds = np.cumsum(draws)
         bounds = bounds[bounds < n]
-        cuts = np.union1d(bounds, starts[1:])
         marks = np.zeros(n, dtype=np.int32)
-        marks[cuts] = 1
+        marks[bounds] = 1  # (np.union1d would sort-and-hash millions of cuts)
+        marks[starts[1:]] = 1
         household = np.cumsum(marks, dtype=np.int32)
         # Compounds: consecutive runs of households inside one community.
         first_household = household[starts]

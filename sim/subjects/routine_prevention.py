@@ -106,10 +106,16 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
 
 
 def key_occupation_members(world: World, share: float) -> np.ndarray:
-    """Residents in key occupations: a fixed per-resident draw below ``share``."""
-    pop = world.population
-    u = world.streams.uniform(KEY_OCCUPATION_STREAM, np.arange(pop.size, dtype=np.int64))
-    return np.flatnonzero(u < share)
+    """Residents in key occupations: a fixed per-resident draw below ``share``.
+
+    Computed once per replication and share (a city has millions of draws).
+    """
+    cache: dict[float, np.ndarray] = world.__dict__.setdefault("_key_occupations", {})
+    if share not in cache:
+        pop = world.population
+        u = world.streams.uniform(KEY_OCCUPATION_STREAM, np.arange(pop.size, dtype=np.int64))
+        cache[share] = np.flatnonzero(u < share)
+    return cache[share]
 
 
 def install(world: World, params: Params) -> None:

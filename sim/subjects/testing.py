@@ -530,12 +530,31 @@ class MassTestingService:
         """Tube number (0…) of each swab in ``batch``: pools of ``pool_size`` in
         sampling order, one tube per household for sealed-zone residents."""
         pop = self.world.population
-        key = np.arange(batch.size, dtype=np.int64) // (pool_size or self.p.pool_size)
-        if self.p.household_pool_sealed:
-            sealed = pop.zone[batch] == ZONE_SEALED
-            if sealed.any():
-                key = key + 1
-                key[sealed] = -pop.household[batch[sealed]].astype(np.int64) - 1
+        size = pool_size or self.p.pool_size
+        sealed = (
+            pop.zone[batch] == ZONE_SEALED
+            if self.p.household_pool_sealed
+            else np.zeros(batch.size, dtype=bool)
+        )
+        k = int(np.count_nonzero(sealed))
+        households = pop.household[batch[:k]]
+        if not sealed[:k].all() or np.any(np.diff(households) < 0):
+            return self._pools_general(batch, sealed, size, pop.household[batch])
+        # Fast path (the usual case): sealed residents come first in index order,
+        # so their households are runs, and the rest pool in sampling order.
+        head = np.concatenate([[0], np.cumsum(np.diff(households) != 0)]) if k else households
+        first = int(head[-1]) + 1 if k else 0
+        tail = first + np.arange(batch.size - k, dtype=np.int64) // size
+        return np.concatenate([head.astype(np.int64), tail])
+
+    @staticmethod
+    def _pools_general(
+        batch: np.ndarray, sealed: np.ndarray, size: int, household: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Pool numbering for any order of sealed and other residents (slow path)."""
+        key = np.arange(batch.size, dtype=np.int64) // size + 1
+        if household is not None and sealed.any():
+            key[sealed] = -household[sealed].astype(np.int64) - 1
         _, first, tube = np.unique(key, return_index=True, return_inverse=True)
         # renumber tubes in the order their first swab was taken
         rank = np.empty(first.size, dtype=np.int64)

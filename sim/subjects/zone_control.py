@@ -259,7 +259,8 @@ class ZoneControl:
         ratio = self.p.staffing.residents_per_staff.get(zone.level)  # type: ignore[call-overload]
         needed = math.ceil((zone.hi - zone.lo) / ratio) if ratio else 0
         pop = self.world.population
-        comms = np.unique(pop.community[zone.lo : zone.hi])
+        span = pop.community[zone.lo : zone.hi]  # sorted: residents lie community by community
+        comms = span[np.concatenate([[True], np.diff(span) != 0])]
         grid = int(self.grid_workers[comms].sum()) if self.p.staffing.grid_workers else 0
         if zone.level == "sealed":  # a compound's share of its community's grid workers
             comm_size = sum(np.subtract(*pop.community_range(int(c))[::-1]) for c in comms.tolist())
@@ -287,7 +288,7 @@ class ZoneControl:
             lo=zone.lo,
             hi=zone.hi,
             residents=zone.hi - zone.lo,
-            households=int(np.unique(pop.household[zone.lo : zone.hi]).size),
+            households=int(np.count_nonzero(np.diff(pop.household[zone.lo : zone.hi]))) + 1,
             staff_needed=needed,
             staff_assigned=min(needed, available),
             staff_available=available,
