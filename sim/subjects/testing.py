@@ -552,7 +552,8 @@ class MassTestingService:
         batch: np.ndarray, sealed: np.ndarray, size: int, household: np.ndarray | None = None
     ) -> np.ndarray:
         """Pool numbering for any order of sealed and other residents (slow path)."""
-        key = np.arange(batch.size, dtype=np.int64) // size + 1
+        # others pool in sampling order, counting only the others
+        key = (np.cumsum(~sealed, dtype=np.int64) - 1) // size + 1
         if household is not None and sealed.any():
             key[sealed] = -household[sealed].astype(np.int64) - 1
         _, first, tube = np.unique(key, return_index=True, return_inverse=True)

@@ -118,3 +118,23 @@ def test_flagship_summary_has_rounds_and_labs(flagship) -> None:
     assert first["completion_h"] and first["completion_h"] > 0
     assert sum(lab["tubes"] for lab in summary["labs"].values()) >= first["tubes"]
     assert summary["objectives"]["first_county_round_24h"]["rating"] in "PSMU"
+
+
+def test_fast_and_general_pooling_agree(flagship) -> None:
+    world = World(flagship, 2)
+    svc = MassTestingService(world, flagship.subjects.testing.mass)
+    pop = world.population
+    lo, hi = pop.compound_range(5)
+    pop.zone[lo:hi] = 3
+    batch = np.r_[lo:hi, 100_000:100_500]  # sealed first, then others: the fast path
+    fast = svc.pools(batch)
+    sealed = pop.zone[batch] == 3
+    general = svc._pools_general(batch, sealed, 10, pop.household[batch])
+    assert np.array_equal(fast, general)
+    shuffled = batch[np.random.default_rng(0).permutation(batch.size)]
+    tube = svc.pools(shuffled)  # not sealed-first: the general path
+    hh = pop.household[shuffled]
+    for t in np.unique(tube[pop.zone[shuffled] == 3])[:30]:
+        assert np.unique(hh[tube == t]).size == 1
+    others = tube[pop.zone[shuffled] != 3]
+    assert np.bincount(others)[np.unique(others)].max() <= 10
