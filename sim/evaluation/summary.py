@@ -134,6 +134,11 @@ def mass_testing_summary(scenario: Scenario, log: EventLog) -> dict[str, Any]:
         row["tubes"] += e.details["tubes"]
         row["peak_backlog"] = max(row["peak_backlog"], e.details["backlog"])
         turnaround = max(turnaround, e.details["turnaround_h"])
+    testing = scenario.subject_params("testing")
+    for spec in testing.mass.labs if testing is not None and testing.mass is not None else []:
+        row = labs.setdefault(spec.agent, {"runs": 0, "tubes": 0, "peak_backlog": 0})
+        row["machines"] = spec.machines
+        row["capacity_tubes_per_day"] = round(spec.tubes_per_day)
     county = [r for r in rounds.values() if r["scope"] == "county"]
     first = county[0]["completion_h"] if county else None
     retests = log.of("lab_result_positive", reason="pool_retest")
