@@ -56,6 +56,12 @@ class IndividualTest(Strict):
     transport_time: Dist = Field(description="tube transport to the laboratory, hours")
     lab: str
     processing_time: Dist = Field(description="laboratory time for one tube, hours")
+    hands_on_time: float | None = Field(
+        default=None,
+        ge=0,
+        description="staff hours per tube; the rest of processing_time is machine time "
+        "(None: a staff member is busy for the whole processing time)",
+    )
     sensitivity: float = Field(default=1.0, ge=0, le=1)
 
 
@@ -201,13 +207,11 @@ def _individual_test(world: World, p: IndividualTest, request: Event) -> Generat
     )
     world.emit("sample_taken", SUBJECT, p.sampler, person, reason=reason, pool_size=1)
     yield world.env.timeout(_draws(world, f"{stream}/transport", p.transport_time)())
-    yield from world.agents[p.lab].work(
-        SUBJECT,
-        "lab_run",
-        person,
-        _draws(world, f"{stream}/processing", p.processing_time)(),
-        reason=reason,
-    )
+    processing = _draws(world, f"{stream}/processing", p.processing_time)()
+    staff_h = processing if p.hands_on_time is None else min(p.hands_on_time, processing)
+    yield from world.agents[p.lab].work(SUBJECT, "lab_run", person, staff_h, reason=reason)
+    if processing > staff_h:  # the amplification runs on a machine, not on a person
+        yield world.env.timeout(processing - staff_h)
     infected = int(person) in world.infected
     draw = world.streams.uniform("testing/sensitivity", int(person), slot=len(world.log))[0]
     detected = infected and draw < p.sensitivity
