@@ -138,3 +138,17 @@ def test_fast_and_general_pooling_agree(flagship) -> None:
         assert np.unique(hh[tube == t]).size == 1
     others = tube[pop.zone[shuffled] != 3]
     assert np.bincount(others)[np.unique(others)].max() <= 10
+
+
+def test_single_tube_staff_time_is_hands_on_only(flagship) -> None:
+    from sim.api import build_world
+
+    world = build_world(flagship, 6)
+    world.env.run(until=24)
+    person = str(world.returnee)
+    start = world.log.first("task_start", entity=person, task="lab_run")
+    end = world.log.first("task_end", entity=person, task="lab_run")
+    result = world.log.first("lab_result_positive", entity=person)
+    hands_on = flagship.subjects.testing.individual.hands_on_time
+    assert end.t - start.t == pytest.approx(hands_on)
+    assert result.t >= end.t
