@@ -39,11 +39,34 @@ EVENT_KINDS: dict[str, Kind] = {
     "returnee_arrival": Kind(
         "traffic_control", "返乡人员抵达卡口", "returnee arrived at checkpoint"
     ),
+    "checkpoint_interval": Kind("traffic_control", "卡口时段通行情况", "checkpoint interval"),
+    "risk_arrival_checked": Kind(
+        "traffic_control", "中高风险地区来人查验", "risk-area arrival checked"
+    ),
+    "risk_arrival_leaked": Kind(
+        "traffic_control", "中高风险地区来人漏检", "risk-area arrival slipped through"
+    ),
     # testing -----------------------------------------------------------------
     "test_requested": Kind("testing", "申请核酸检测", "test requested"),
     "sample_taken": Kind("testing", "采样", "sample taken"),
     "lab_result_positive": Kind("testing", "核酸检测阳性", "positive test result"),
     "lab_result_negative": Kind("testing", "核酸检测阴性", "negative test result"),
+    "mass_round_start": Kind("testing", "全员核酸检测轮次开始", "mass-testing round started"),
+    "mass_sampling_hour": Kind("testing", "时段采样完成", "sampling hour done"),
+    "mass_level_sampled": Kind("testing", "区域采样完成", "zone level sampled"),
+    "mass_sampling_done": Kind("testing", "本轮采样完成", "round sampling done"),
+    "lab_run": Kind("testing", "实验室批次检测", "laboratory run"),
+    "pool_positive": Kind("testing", "混采阳性", "positive pool"),
+    "mass_round_complete": Kind("testing", "全员核酸检测轮次完成", "mass-testing round complete"),
+    # zone_control ------------------------------------------------------------
+    "zone_delineated": Kind("zone_control", "划定风险区域", "zone delineated"),
+    "zone_sealed": Kind("zone_control", "区域管控到位", "zone measures in force"),
+    "zone_lifted": Kind("zone_control", "解除管控", "zone lifted"),
+    # routine_prevention --------------------------------------------------------
+    "policy_in_force": Kind("routine_prevention", "常态化防控措施生效", "routine policy in force"),
+    "routine_screening": Kind(
+        "routine_prevention", "重点人群例行检测", "routine key-group testing"
+    ),
     # reporting ---------------------------------------------------------------
     "direct_report": Kind("reporting", "网络直报", "network direct report"),
     "report_verified": Kind("reporting", "疾控审核确认", "report verified by CDC"),

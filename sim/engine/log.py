@@ -5,18 +5,20 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sim.engine.events import EVENT_KINDS
 
 COLUMNS = ("seq", "t", "subject", "agent", "kind", "entity", "details")
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One logged fact: at time ``t`` (hours since start) ``agent`` did ``kind`` to ``entity``."""
+class Event(NamedTuple):
+    """One logged fact: at time ``t`` (hours since start) ``agent`` did ``kind`` to ``entity``.
+
+    Immutable like a frozen dataclass, but a tuple is built twice as fast, and a
+    replication logs tens of thousands of events.
+    """
 
     seq: int
     t: float
@@ -38,6 +40,9 @@ class Event:
         }
 
 
+_new = tuple.__new__  # builds an Event without NamedTuple's argument parsing
+
+
 class EventLog:
     """Events in the order they happened; subscribers hear each as it is appended.
 
@@ -54,7 +59,9 @@ class EventLog:
     ) -> Event:
         if kind not in EVENT_KINDS:
             raise KeyError(f"undeclared event kind '{kind}' (declare it in sim/engine/events.py)")
-        event = Event(len(self.events), float(t), subject, agent, kind, str(entity), details)
+        event = _new(
+            Event, (len(self.events), float(t), subject, agent, kind, str(entity), details)
+        )
         self.events.append(event)
         for callback in self._subscribers.get(kind, ()):
             callback(event)

@@ -12,11 +12,13 @@ from types import ModuleType
 from sim.subjects import (
     data_verification,
     reporting,
+    routine_prevention,
     testing,
     tracing,
     traffic_control,
     transfer_isolation,
     treatment,
+    zone_control,
 )
 
 SUBJECT_MODULES: dict[str, ModuleType] = {
@@ -27,4 +29,6 @@ SUBJECT_MODULES: dict[str, ModuleType] = {
     "data_verification": data_verification,
     "transfer_isolation": transfer_isolation,
     "treatment": treatment,
+    "zone_control": zone_control,
+    "routine_prevention": routine_prevention,
 }
