@@ -238,7 +238,9 @@ def _print_summary(summary: dict, target: Path, lang: str) -> None:
 def main() -> None:
     """Console entry point: map failures onto exit codes and one-line messages."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:  # click returns typer.Exit's code without raising
+            sys.exit(code)
     except ScenarioError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
