@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,10 @@ class Store:
                         f"this store was written (config {stored[:12]} ≠ {config[:12]}); "
                         "use another --out or run without --resume to start again"
                     )
+                print(
+                    f"drill: note: {path} was written by another configuration; starting afresh",
+                    file=sys.stderr,
+                )
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{path}{suffix}").unlink(missing_ok=True)
         store = cls(path, config)

@@ -73,7 +73,9 @@ def print_comparison(doc: dict, lang: str, console: Console | None = None) -> No
             s = doc["metrics"][m][p]
             cell = f"{_f(s['mean'])}{_ci(s['ci_low'], s['ci_high'])}"
             d = diffs.get((p, m))
-            if p != BASELINE and d is not None:
+            if p != BASELINE and d is not None and d["mean_diff"] == d["ci_low"] == d["ci_high"]:
+                cell += f"\nΔ {_f(d['mean_diff'], '+.2f')}"  # identical in every replication
+            elif p != BASELINE and d is not None:
                 cell += f"\nΔ {_f(d['mean_diff'], '+.2f')}{_ci(d['ci_low'], d['ci_high'], '+.2f')}"
                 cell += " *" if d["significant"] else ""
             cells.append(cell)

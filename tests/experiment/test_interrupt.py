@@ -53,8 +53,17 @@ def _command(out: Path, *extra: str) -> list[str]:
 
 
 def _children(pid: int) -> list[int]:
+    """The pool's worker processes (not multiprocessing's resource tracker)."""
     out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
-    return [int(p) for p in out.stdout.split()]
+    workers = []
+    for child in map(int, out.stdout.split()):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in cmdline:
+            workers.append(child)
+    return workers
 
 
 @pytest.fixture(scope="module")
@@ -64,9 +73,9 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> list[tuple]:
     return dump(out / FILENAME)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL], ids=["sigint", "sigkill"])
+@pytest.mark.parametrize("how", ["sigint", "sigkill", "worker"])
 def test_interrupt_then_resume_equals_uninterrupted(
-    sig: signal.Signals, tmp_path: Path, reference: list[tuple]
+    how: str, tmp_path: Path, reference: list[tuple]
 ) -> None:
     out = tmp_path / "cmp"
     proc = subprocess.Popen(
@@ -76,13 +85,19 @@ def test_interrupt_then_resume_equals_uninterrupted(
     while _stored(out / FILENAME) < 4 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     workers = _children(proc.pid)
-    proc.send_signal(sig)
+    if how == "worker":  # one worker dies (e.g. out of memory) in the middle of a batch
+        os.kill(workers[0], signal.SIGKILL)
+    else:
+        proc.send_signal(signal.SIGINT if how == "sigint" else signal.SIGKILL)
     _, err = proc.communicate(timeout=60)
     partial = _stored(out / FILENAME)
     if proc.returncode == 0:
         pytest.skip("the comparison finished before it could be interrupted")
     assert 0 < partial < 2 * RUNS
-    if sig == signal.SIGKILL:
+    if how == "worker":
+        assert proc.returncode == 1
+        assert "worker process died" in err and "--resume" in err and "Traceback" not in err
+    elif how == "sigkill":
         assert proc.returncode == -signal.SIGKILL
         deadline = time.monotonic() + 10  # orphaned workers notice and exit
         while any(_alive(p) for p in workers) and time.monotonic() < deadline:
