@@ -211,7 +211,7 @@ def sweep(
 
 
 def build_report_if_available(out: Path, lang: str) -> tuple[bool, str]:
-    """Call ``sim.report.build_report(directory, lang)`` when the report package has it.
+    """Call ``sim.report.build_report(directory, lang)`` (or ``write_report``) if it exists.
 
     Returns ``(built, message)``: the report's location, why there is no report
     builder, or why it failed (the comparison itself is kept either way).
@@ -220,7 +220,8 @@ def build_report_if_available(out: Path, lang: str) -> tuple[bool, str]:
         from sim import report  # type: ignore[attr-defined]
     except ImportError:
         return False, "no report: sim.report is not installed"
-    build = getattr(report, "build_report", None)
+    # the agreed name first; the report package's own writer as it stands otherwise
+    build = getattr(report, "build_report", None) or getattr(report, "write_report", None)
     if build is None:
         return False, "no report: sim.report has no build_report(directory, lang)"
     try:

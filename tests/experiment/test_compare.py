@@ -210,3 +210,25 @@ def test_cli_compare_prints_a_table_with_cis(tmp_path: Path) -> None:
     assert "precision:" in proc.stdout
     doc = json.loads((tmp_path / "comparison.json").read_text(encoding="utf-8"))
     assert doc["runs"] == 4 and (tmp_path / FILENAME).exists()
+
+
+def test_report_builder_is_called_when_present(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    from sim.experiment import build_report_if_available
+
+    calls: list[tuple] = []
+    fake = types.ModuleType("sim.report")
+    fake.build_report = lambda directory, lang: calls.append((directory, lang)) or tmp_path / "r"
+    monkeypatch.setitem(sys.modules, "sim.report", fake)
+    assert build_report_if_available(tmp_path, "en") == (True, f"report: {tmp_path / 'r'}")
+    assert calls == [(tmp_path, "en")]
+
+    def broken(directory: Path, lang: str) -> None:
+        raise ValueError("bad")
+
+    fake.build_report = broken
+    built, message = build_report_if_available(tmp_path, "zh")
+    assert not built and "ValueError: bad" in message
