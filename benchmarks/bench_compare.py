@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import sys
 import tempfile
 import time
@@ -39,10 +40,20 @@ SCENARIO = ROOT / "scenarios" / "jiangxian-returnee.yaml"
 PLAN = ROOT / "scenarios" / "plans" / "second-hotel.yaml"
 
 
-def timed_compare(runs: int, workers: int, scheduler: str | None = None) -> float:
-    """Wall seconds of one full comparison (baseline + plan) into a fresh store."""
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its reaped children (pool workers)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed_compare(runs: int, workers: int, scheduler: str | None = None) -> tuple[float, float]:
+    """Wall and CPU seconds of one full comparison (baseline + plan) into a fresh store.
+
+    CPU seconds include the pool's workers (reaped at shutdown), not Dask's.
+    """
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
-        t0 = time.perf_counter()
+        c0, t0 = _cpu(), time.perf_counter()
         compare(
             SCENARIO,
             [PLAN],
@@ -52,7 +63,7 @@ def timed_compare(runs: int, workers: int, scheduler: str | None = None) -> floa
             out=Path(tmp),
             quiet=True,
         )
-        return time.perf_counter() - t0
+        return time.perf_counter() - t0, _cpu() - c0
 
 
 def covasim_rate(reps: int, workers: int, pop_size: int, days: int) -> dict:
@@ -95,11 +106,13 @@ def main() -> None:
         "load_before": os.getloadavg(),
         "python": platform.python_version(),
     }
-    t1 = timed_compare(args.runs, 1)
-    t2 = timed_compare(args.runs, 2)
-    res["pool_1"] = {"wall_s": t1, "reps_per_s": total / t1}
-    res["pool_2"] = {"wall_s": t2, "reps_per_s": total / t2}
+    t1, c1 = timed_compare(args.runs, 1)
+    t2, c2 = timed_compare(args.runs, 2)
+    res["pool_1"] = {"wall_s": t1, "cpu_s": c1, "reps_per_s": total / t1}
+    res["pool_2"] = {"wall_s": t2, "cpu_s": c2, "reps_per_s": total / t2}
     res["parallel_efficiency"] = t1 / (2 * t2)
+    # the share of the 2-worker CPU time that is useful work: unaffected by other load
+    res["cpu_efficiency"] = c1 / c2
     print(f"load average before: {res['load_before']}  (cpus: {res['cpus']})")
     print(f"{total} replications ({args.runs} × 2 plans) of {scn.meta.id}")
     print(f"  1 worker : {t1:8.1f} s  {total / t1:7.1f} rep/s")
@@ -107,9 +120,13 @@ def main() -> None:
         f"  2 workers: {t2:8.1f} s  {total / t2:7.1f} rep/s  "
         f"parallel efficiency {res['parallel_efficiency']:.0%} (target ≥ 85%)"
     )
+    print(
+        f"  CPU: {c1:.1f} s with 1 worker, {c2:.1f} s with 2 → pool overhead "
+        f"{c2 / c1 - 1:+.1%} (CPU efficiency {c1 / c2:.0%}, independent of other load)"
+    )
     if not args.no_dask:
         try:
-            td = timed_compare(args.runs, 2, scheduler="local")
+            td, _ = timed_compare(args.runs, 2, scheduler="local")
         except RuntimeError as exc:
             print(f"  dask     : skipped ({exc})")
         else:

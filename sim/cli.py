@@ -108,9 +108,10 @@ def _finish_experiment(doc: dict, out: Path, as_json: bool, lang: str, sweep: bo
         typer.echo(json.dumps(doc, ensure_ascii=False))
         return
     console = Console()
-    print_comparison(doc, lang, console)
-    if sweep:
+    if sweep:  # one arm per value: the sweep tables, not a table as wide as the sweep
         print_sweep(doc, lang, console)
+    else:
+        print_comparison(doc, lang, console)
     console.print(("输出目录: " if lang == "zh" else "written to: ") + str(out))
     console.print(message if built else f"[dim]{message}[/dim]")
 

@@ -101,12 +101,30 @@ def print_sweep(doc: dict, lang: str, console: Console | None = None) -> None:
     zh = lang == "zh"
     sw = doc["sweep"]
     obj = sw["objective"]
+    console.print(
+        f"[bold]{doc['title'][lang]}[/bold]  "
+        + (
+            f"每个取值 {doc['runs']} 次重复, seed={doc['seed']}"
+            if zh
+            else f"{doc['runs']} replications per value, seed={doc['seed']}"
+        )
+    )
+    if doc["errors"]:
+        e = doc["errors"][0]
+        console.print(
+            f"[red]{len(doc['errors'])} replications failed[/red]; e.g. {e['plan']} "
+            f"seed {e['seed']}: {e['error']}"
+        )
     for par in sw["parameters"]:
         t = Table(title=f"{par['path']}" + (f" → {obj}" if obj else ""))
         t.add_column("取值" if zh else "value", justify="right")
         if obj:
             t.add_column("p(达标) [95% CI]" if zh else "p(met) [95% CI]", justify="right")
-        outcomes = list(par["points"][0]["outcomes"]) if par["points"] else []
+        outcomes = [
+            m
+            for m in (par["points"][0]["outcomes"] if par["points"] else [])
+            if not m.endswith(".met")
+        ]  # p(met) has its own Wilson column
         for m in outcomes:
             t.add_column(m.replace("objective.", ""), justify="right")
         for pt in par["points"]:
