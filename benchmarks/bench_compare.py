@@ -70,11 +70,20 @@ def covasim_rate(reps: int, workers: int, pop_size: int, days: int) -> dict:
     """Replications per second of a Covasim MultiSim of a comparable outbreak."""
     import covasim as cv
 
-    sim = cv.Sim(
-        pop_size=pop_size, pop_infected=1, n_days=days, pop_type="hybrid", rand_seed=1, verbose=0
-    )
     t0 = time.perf_counter()
-    msim = cv.MultiSim(sim, n_runs=reps, verbose=0)
+    # one fresh Sim per run (Covasim 4 cannot reset a copied, initialised Sim)
+    sims = [
+        cv.Sim(
+            pop_size=pop_size,
+            pop_infected=1,
+            n_days=days,
+            pop_type="hybrid",
+            rand_seed=i + 1,
+            verbose=0,
+        )
+        for i in range(reps)
+    ]
+    msim = cv.MultiSim(sims, verbose=0)
     msim.run(n_cpus=workers, verbose=0)
     wall = time.perf_counter() - t0
     return {
