@@ -46,7 +46,7 @@ def _min_fleet(tmp_path: Path, plans: list[Path], name: str) -> dict:
         objective=OBJECTIVE,
         target=0.9,
         runs=20,
-        workers=2,
+        workers=1,
         out=tmp_path / name,
         quiet=True,
     )
