@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -216,6 +217,130 @@ def epi(
     )
 
 
+_RUN_OPTS_HELP = "replications per plan"
+
+
+def _experiment_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Map experiment errors onto the CLI's exit codes (2 bad input, 130 interrupted)."""
+    from sim.experiment import ExperimentError, Interrupted
+
+    try:
+        return fn(*args, **kwargs)
+    except ExperimentError as err:
+        raise BadInput(str(err)) from None
+    except Interrupted as err:
+        print(f"drill: {err}", file=sys.stderr)
+        raise typer.Exit(130) from None
+
+
+def _finish_experiment(doc: dict, out: Path, as_json: bool, lang: str, sweep: bool) -> None:
+    from sim.experiment import build_report_if_available
+    from sim.experiment.table import print_comparison, print_sweep
+
+    built, message = build_report_if_available(out, lang)
+    if as_json:
+        typer.echo(json.dumps(doc, ensure_ascii=False))
+        return
+    console = Console()
+    if sweep:  # one arm per value: the sweep tables, not a table as wide as the sweep
+        print_sweep(doc, lang, console)
+    else:
+        print_comparison(doc, lang, console)
+    console.print(("输出目录: " if lang == "zh" else "written to: ") + str(out))
+    console.print(message if built else f"[dim]{message}[/dim]")
+
+
+@app.command()
+def compare(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file (the baseline plan)")],
+    plan: PlanOpt = None,
+    runs: Annotated[int, typer.Option(help=_RUN_OPTS_HELP)] = 100,
+    seed: Annotated[int | None, typer.Option(help="base seed (default: the scenario's)")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="local processes (default: all cores)")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT, or 'local'")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="comparison directory")] = None,
+    resume: Annotated[
+        bool, typer.Option(help="finish a stored comparison; refuse if changed")
+    ] = False,
+    precision: Annotated[
+        list[str] | None,
+        typer.Option(help="CI half-width: H (relative to the mean) or METRIC=H; repeatable"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print comparison.json")] = False,
+    lang: Annotated[str, typer.Option(help="language of tables and report: zh or en")] = "zh",
+) -> None:
+    """Compare plans over many paired replications; write results.sqlite and comparison.json."""
+    from sim.experiment import compare as run_compare
+    from sim.experiment import parse_precision
+
+    if lang not in ("zh", "en"):
+        raise BadInput("--lang must be zh or en")
+    doc, target = _experiment_call(
+        run_compare,
+        scenario,
+        plan or [],
+        runs=runs,
+        seed=seed,
+        out=out,
+        resume=resume,
+        workers=workers,
+        scheduler=scheduler,
+        quiet=as_json,
+        precision=_experiment_call(parse_precision, precision or []),
+    )
+    _finish_experiment(doc, target, as_json, lang, sweep=False)
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    vary: Annotated[
+        list[str],
+        typer.Option(help="PATH=2,4,6 or PATH=2:12:2 (dotted scenario path); repeatable"),
+    ],
+    plan: PlanOpt = None,
+    objective: Annotated[str | None, typer.Option(help="objective id to plan for")] = None,
+    target: Annotated[float, typer.Option(help="required probability of meeting it")] = 0.95,
+    runs: Annotated[int, typer.Option(help=_RUN_OPTS_HELP)] = 100,
+    seed: Annotated[int | None, typer.Option(help="base seed (default: the scenario's)")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="local processes (default: all cores)")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler tcp://HOST:PORT, or 'local'")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="sweep directory")] = None,
+    resume: Annotated[bool, typer.Option(help="finish a stored sweep; refuse if changed")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print comparison.json")] = False,
+    lang: Annotated[str, typer.Option(help="language of tables and report: zh or en")] = "zh",
+) -> None:
+    """Capacity sweep: the smallest value meeting an objective with probability >= target."""
+    from sim.experiment import sweep as run_sweep
+
+    if lang not in ("zh", "en"):
+        raise BadInput("--lang must be zh or en")
+    doc, target_dir = _experiment_call(
+        run_sweep,
+        scenario,
+        vary,
+        plans=plan or [],
+        objective=objective,
+        target=target,
+        runs=runs,
+        seed=seed,
+        out=out,
+        resume=resume,
+        workers=workers,
+        scheduler=scheduler,
+        quiet=as_json,
+    )
+    _finish_experiment(doc, target_dir, as_json, lang, sweep=True)
+
+
 def _print_summary(summary: dict, target: Path, lang: str) -> None:
     console = Console()
     zh = lang == "zh"
@@ -248,7 +373,9 @@ def _print_summary(summary: dict, target: Path, lang: str) -> None:
 def main() -> None:
     """Console entry point: map failures onto exit codes and one-line messages."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:  # click returns typer.Exit's code without raising
+            sys.exit(code)
     except ScenarioError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)

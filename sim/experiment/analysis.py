@@ -1,0 +1,179 @@
+"""From stored rows to ``comparison.json``: distributions, p(met), paired differences.
+
+Everything here reads the results store, never the running simulation, so a
+resumed or re-run comparison gives the same document as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sim.experiment.arms import BASELINE, Arm
+from sim.experiment.metrics import is_count_breakdown
+from sim.experiment.stats import (
+    bootstrap_median_ci,
+    describe,
+    paired_difference,
+    replications_needed,
+    wilson,
+)
+
+STAT_KEYS = ("mean", "median", "p5", "p95", "ci_low", "ci_high")
+
+
+def _by_plan(rows: Sequence[dict]) -> dict[str, dict[int, dict]]:
+    out: dict[str, dict[int, dict]] = {}
+    for r in rows:
+        if r["status"] == "ok":
+            out.setdefault(r["plan"], {})[r["rep"]] = r["metrics"]
+    return out
+
+
+def _value(metrics: dict, name: str) -> float | None:
+    if name in metrics:
+        return metrics[name]
+    return 0 if is_count_breakdown(name) else None
+
+
+def metric_names(rows: Sequence[dict]) -> list[str]:
+    names: set[str] = set()
+    for r in rows:
+        if r["status"] == "ok":
+            names.update(r["metrics"])
+    return sorted(names)
+
+
+def analyse(
+    arms: Sequence[Arm],
+    rows: Sequence[dict],
+    *,
+    runs: int,
+    seed: int,
+    precision: Sequence[tuple[str | None, float]] = (),
+) -> dict[str, Any]:
+    """The comparison document (see ``docs/experiments.md`` for its shape)."""
+    base = arms[0].scenario
+    per = _by_plan(rows)
+    names = metric_names(rows)
+    metrics: dict[str, dict[str, dict]] = {}
+    for name in names:
+        metrics[name] = {}
+        for arm in arms:
+            reps = per.get(arm.id, {})
+            values = [v for r in sorted(reps) if (v := _value(reps[r], name)) is not None]
+            entry = {k: describe(values)[k] for k in STAT_KEYS}
+            if name.endswith(".achieved_h"):  # skewed delays: a bootstrap CI of the median
+                entry["median_ci_low"], entry["median_ci_high"] = bootstrap_median_ci(values)
+            entry["values"] = values
+            metrics[name][arm.id] = entry
+
+    objectives: dict[str, dict] = {}
+    for arm in arms:
+        for o in arm.scenario.objectives:
+            if o.id in objectives:
+                continue
+            objectives[o.id] = {
+                "title": {"zh": o.title.zh, "en": o.title.en},
+                "subject": o.subject,
+                "standard_h": o.standard_h,
+                "by_plan": {},
+            }
+    for oid, obj in objectives.items():
+        for arm in arms:
+            reps = per.get(arm.id, {})
+            met = [reps[r].get(f"objective.{oid}.met") for r in sorted(reps)]
+            met = [m for m in met if m is not None]
+            w = wilson(sum(met), len(met))
+            obj["by_plan"][arm.id] = {
+                "p_met": w["p"],
+                "ci_low": w["ci_low"],
+                "ci_high": w["ci_high"],
+                "achieved_h": [reps[r].get(f"objective.{oid}.achieved_h") for r in sorted(reps)],
+            }
+
+    differences = []
+    baseline = per.get(BASELINE, {})
+    for arm in arms:
+        if arm.id == BASELINE:
+            continue
+        reps = per.get(arm.id, {})
+        for name in names:
+            pairs = [
+                (a, b)
+                for r in sorted(set(reps) & set(baseline))
+                if (a := _value(reps[r], name)) is not None
+                and (b := _value(baseline[r], name)) is not None
+            ]
+            if not pairs:
+                continue
+            d = paired_difference([a for a, _ in pairs], [b for _, b in pairs])
+            differences.append(
+                {
+                    "plan": arm.id,
+                    "baseline": BASELINE,
+                    "metric": name,
+                    "mean_diff": d["mean_diff"],
+                    "ci_low": d["ci_low"],
+                    "ci_high": d["ci_high"],
+                    "significant": d["significant"],
+                    "n": d["n"],
+                }
+            )
+
+    errors = [
+        {"plan": r["plan"], "rep": r["rep"], "seed": r["seed"], "error": r["error"]}
+        for r in rows
+        if r["status"] == "error"
+    ]
+    doc: dict[str, Any] = {
+        "scenario": base.meta.id,
+        "title": {"zh": base.meta.title.zh, "en": base.meta.title.en},
+        "runs": runs,
+        "seed": seed,
+        "plans": [
+            {"id": a.id, "title": a.title, "description": a.description, "point": a.point}
+            for a in arms
+        ],
+        "replications": {a.id: len(per.get(a.id, {})) for a in arms},
+        "metrics": metrics,
+        "objectives": objectives,
+        "differences": differences,
+        "errors": errors,
+    }
+    if precision:
+        doc["precision"] = _precision(metrics, precision)
+    return doc
+
+
+def _precision(
+    metrics: dict[str, dict[str, dict]], requests: Sequence[tuple[str | None, float]]
+) -> list[dict]:
+    """Replications needed per (metric, plan) for each requested half-width.
+
+    A request ``(name, h)`` asks for half-width ``h`` in the metric's units; a
+    request ``(None, r)`` asks, for every metric, for ``r`` × |mean| (or ``r``
+    itself for a ``.met`` proportion).
+    """
+    out = []
+    for name, h in requests:
+        targets = [name] if name is not None else list(metrics)
+        for metric in targets:
+            for plan, entry in metrics.get(metric, {}).items():
+                values = entry["values"]
+                if not values:
+                    continue
+                half = h
+                if name is None and not metric.endswith(".met"):
+                    half = h * abs(entry["mean"])
+                needed = replications_needed(values, half) if half > 0 else None
+                out.append(
+                    {
+                        "metric": metric,
+                        "plan": plan,
+                        "half_width": half,
+                        "needed": needed,
+                        "have": len(values),
+                    }
+                )
+    return out

@@ -1,0 +1,54 @@
+"""Per-replication metrics: the numeric leaves of a run summary, flattened.
+
+A comparison stores, for each (plan, replication), a flat ``{name: number}``
+map taken from :func:`sim.api.run_drill`'s summary, so that any numeric field
+another subject adds to the summary is compared without changes here.  Each
+objective contributes ``objective.<id>.achieved_h`` (``None`` when never
+achieved) and ``objective.<id>.met`` (1 when achieved within its standard).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SKIP = frozenset({"seed", "duration_h", "events", "agents", "objectives"})
+"""Top-level summary keys that are not outcomes (or are handled separately)."""
+
+
+def _walk(node: Any, prefix: str, out: dict[str, float | None]) -> None:
+    if isinstance(node, bool):
+        out[prefix] = int(node)
+    elif isinstance(node, int | float):
+        out[prefix] = node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _walk(value, f"{prefix}.{key}" if prefix else str(key), out)
+
+
+def objective_outcomes(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per objective: ``id``, ``achieved_h`` (or None), ``met`` (0/1) and ``rating``."""
+    out = []
+    for o in summary.get("objectives", []):
+        achieved = o.get("achieved_h")
+        met = achieved is not None and achieved <= o["standard_h"]
+        out.append(
+            {"id": o["id"], "achieved_h": achieved, "met": int(met), "rating": o.get("rating")}
+        )
+    return out
+
+
+def flatten(summary: dict[str, Any]) -> dict[str, float | None]:
+    """The metrics of one replication, by dotted name."""
+    out: dict[str, float | None] = {}
+    for key, value in summary.items():
+        if key not in SKIP:
+            _walk(value, key, out)
+    for o in objective_outcomes(summary):
+        out[f"objective.{o['id']}.achieved_h"] = o["achieved_h"]
+        out[f"objective.{o['id']}.met"] = o["met"]
+    return out
+
+
+def is_count_breakdown(name: str) -> bool:
+    """Metrics under a ``by_*`` mapping are counts whose absent keys mean zero."""
+    return any(part.startswith("by_") for part in name.split(".")[:-1])

@@ -1,0 +1,156 @@
+"""The comparison tables printed by ``drill compare`` and ``drill sweep`` (zh / en)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from sim.experiment.arms import BASELINE
+
+KEY_METRICS = ("infections.total", "contacts.identified", "contacts.isolated")
+
+
+def _f(x: float | None, fmt: str = ".1f") -> str:
+    return "—" if x is None else format(x, fmt)
+
+
+def _ci(low: float | None, high: float | None, fmt: str = ".1f") -> str:
+    return "" if low is None or high is None else f" [{_f(low, fmt)}, {_f(high, fmt)}]"
+
+
+def print_comparison(doc: dict, lang: str, console: Console | None = None) -> None:
+    """p(met) by objective and plan, then key outcomes with paired differences."""
+    console = console or Console()
+    zh = lang == "zh"
+    plans = [p["id"] for p in doc["plans"]]
+    console.print(
+        f"[bold]{doc['title'][lang]}[/bold]  "
+        + (
+            f"每方案 {doc['runs']} 次重复, seed={doc['seed']}"
+            if zh
+            else f"{doc['runs']} replications per plan, seed={doc['seed']}"
+        )
+    )
+    diffs = {(d["plan"], d["metric"]): d for d in doc["differences"]}
+    t = Table(
+        title="目标达成概率 p(达标) [95% Wilson 区间]"
+        if zh
+        else "Probability of meeting each objective [95% Wilson CI]"
+    )
+    t.add_column("目标" if zh else "objective")
+    t.add_column("时限 h" if zh else "std h", justify="right")
+    for p in plans:
+        t.add_column(p, justify="right")
+    for oid, o in doc["objectives"].items():
+        cells = []
+        for p in plans:
+            b = o["by_plan"][p]
+            cell = f"{_f(b['p_met'], '.0%')}{_ci(b['ci_low'], b['ci_high'], '.0%')}"
+            d = diffs.get((p, f"objective.{oid}.met"))
+            if p != BASELINE and d and d["significant"]:
+                cell += " *"
+            cells.append(cell)
+        t.add_row(oid, f"{o['standard_h']:g}", *cells)
+    console.print(t)
+
+    t = Table(
+        title="结果均值 [95% 置信区间]；方案−基线 配对差"
+        if zh
+        else "Outcome mean [95% CI]; paired difference plan − baseline"
+    )
+    t.add_column("指标" if zh else "metric")
+    for p in plans:
+        t.add_column(p, justify="right")
+    names = [m for m in KEY_METRICS if m in doc["metrics"]]
+    names += [
+        f"objective.{oid}.achieved_h"
+        for oid in doc["objectives"]
+        if f"objective.{oid}.achieved_h" in doc["metrics"]
+    ]
+    for m in names:
+        cells = []
+        for p in plans:
+            s = doc["metrics"][m][p]
+            cell = f"{_f(s['mean'])}{_ci(s['ci_low'], s['ci_high'])}"
+            d = diffs.get((p, m))
+            if p != BASELINE and d is not None and d["mean_diff"] == d["ci_low"] == d["ci_high"]:
+                cell += f"\nΔ {_f(d['mean_diff'], '+.2f')}"  # identical in every replication
+            elif p != BASELINE and d is not None:
+                cell += f"\nΔ {_f(d['mean_diff'], '+.2f')}{_ci(d['ci_low'], d['ci_high'], '+.2f')}"
+                cell += " *" if d["significant"] else ""
+            cells.append(cell)
+        t.add_row(m.replace("objective.", "").replace(".achieved_h", " (h)"), *cells)
+    console.print(t)
+    console.print("* 差异的95%置信区间不含0" if zh else "* 95% CI of the difference excludes 0")
+    if doc["errors"]:
+        e = doc["errors"][0]
+        console.print(
+            f"[red]{len(doc['errors'])} replications failed[/red]; e.g. plan {e['plan']} "
+            f"seed {e['seed']}: {e['error']} (re-run alone with drill run --seed {e['seed']})"
+        )
+    for row in doc.get("precision", [])[:20]:
+        console.print(
+            f"precision: {row['metric']} [{row['plan']}] ±{row['half_width']:.3g} needs "
+            f"{row['needed']} replications (have {row['have']})"
+        )
+
+
+def print_sweep(doc: dict, lang: str, console: Console | None = None) -> None:
+    """Per parameter: p(met) at each value and the smallest value meeting the target."""
+    console = console or Console()
+    zh = lang == "zh"
+    sw = doc["sweep"]
+    obj = sw["objective"]
+    console.print(
+        f"[bold]{doc['title'][lang]}[/bold]  "
+        + (
+            f"每个取值 {doc['runs']} 次重复, seed={doc['seed']}"
+            if zh
+            else f"{doc['runs']} replications per value, seed={doc['seed']}"
+        )
+    )
+    if doc["errors"]:
+        e = doc["errors"][0]
+        console.print(
+            f"[red]{len(doc['errors'])} replications failed[/red]; e.g. {e['plan']} "
+            f"seed {e['seed']}: {e['error']}"
+        )
+    for par in sw["parameters"]:
+        t = Table(title=f"{par['path']}" + (f" → {obj}" if obj else ""))
+        t.add_column("取值" if zh else "value", justify="right")
+        if obj:
+            t.add_column("p(达标) [95% CI]" if zh else "p(met) [95% CI]", justify="right")
+        outcomes = [
+            m
+            for m in (par["points"][0]["outcomes"] if par["points"] else [])
+            if not m.endswith(".met")
+        ]  # p(met) has its own Wilson column
+        for m in outcomes:
+            t.add_column(m.replace("objective.", ""), justify="right")
+        for pt in par["points"]:
+            cells = [str(pt["value"])]
+            if obj:
+                cells.append(f"{_f(pt['p_met'], '.0%')}{_ci(pt['ci_low'], pt['ci_high'], '.0%')}")
+            for m in outcomes:
+                s = pt["outcomes"][m]
+                cells.append(f"{_f(s['mean'], '.2f')}{_ci(s['ci_low'], s['ci_high'], '.2f')}")
+            t.add_row(*cells)
+        console.print(t)
+        if obj:
+            target = f"{sw['target']:.0%}"
+            point, sure = par["smallest_meeting_target"], par["smallest_meeting_target_confident"]
+            console.print(
+                (f"达标概率≥{target}的最小取值：点估计 {point}；95%置信下界 {sure}")
+                if zh
+                else (
+                    f"smallest value meeting {obj} with p ≥ {target}: {point} (point "
+                    f"estimate); {sure} (Wilson lower bound ≥ target)"
+                )
+            )
+    for metric, bars in sw["tornado"].items():
+        if len(bars) > 1:
+            console.print(
+                ("敏感性排序 " if zh else "sensitivity ranking ")
+                + f"({metric}): "
+                + "; ".join(f"{b['path']} swing {b['swing']:.3g}" for b in bars)
+            )

@@ -1,0 +1,119 @@
+"""drill sweep: values, minimum capacity meeting a target, and its direction."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sim.experiment import ExperimentError, parse_vary, sweep
+from sim.scenario import ScenarioError
+
+from .common import HERE, SCENARIO
+
+VEHICLES = "subjects.transfer_isolation.vehicles"
+OBJECTIVE = "contacts-quarantined-12h"
+
+
+def test_parse_vary_lists_and_inclusive_ranges() -> None:
+    assert parse_vary(f"{VEHICLES}=2,4,6").values == (2, 4, 6)
+    assert parse_vary(f"{VEHICLES}=2:12:2").values == (2, 4, 6, 8, 10, 12)
+    assert parse_vary("a.b=0.5:1.0:0.25").values == (0.5, 0.75, 1.0)
+    assert parse_vary("a.b=1:3").path == ("a", "b")
+    for bad in ("a.b", "a.b=", "a.b=3:1", "a.b=1,1", "a..b=1", "a.b=x:y"):
+        with pytest.raises(ExperimentError):
+            parse_vary(bad)
+
+
+def test_unknown_path_and_invalid_value_are_located(tmp_path: Path) -> None:
+    with pytest.raises(ExperimentError, match="no such key"):
+        sweep(SCENARIO, ["subjects.transfer_isolation.vehiclez=1,2"], runs=1, out=tmp_path)
+    with pytest.raises(ScenarioError) as err:
+        sweep(SCENARIO, [f"{VEHICLES}=0,2"], runs=1, out=tmp_path)
+    line = str(err.value.problems[0])
+    assert line.startswith(f"--vary {VEHICLES}=0,2: {VEHICLES}:")
+    with pytest.raises(ExperimentError, match="no such objective"):
+        sweep(SCENARIO, [f"{VEHICLES}=1"], objective="nope", runs=1, out=tmp_path)
+
+
+def _min_fleet(tmp_path: Path, plans: list[Path], name: str) -> dict:
+    doc, _ = sweep(
+        SCENARIO,
+        [f"{VEHICLES}=1,2,3"],
+        plans=plans,
+        objective=OBJECTIVE,
+        target=0.9,
+        runs=20,
+        workers=1,
+        out=tmp_path / name,
+        quiet=True,
+    )
+    return doc
+
+
+def test_minimum_fleet_rises_with_contacts_per_case(tmp_path: Path) -> None:
+    vans = HERE / "small_vans.yaml"
+    low = _min_fleet(tmp_path, [vans], "low")
+    high = _min_fleet(tmp_path, [vans, HERE / "more_contacts.yaml"], "high")
+    lo, hi = low["sweep"]["parameters"][0], high["sweep"]["parameters"][0]
+    assert lo["values"] == hi["values"] == [1, 2, 3]
+    # more contacts per case: more people to move, never a better chance with the same fleet
+    assert (
+        high["metrics"]["contacts.identified"]["baseline"]["mean"]
+        > (low["metrics"]["contacts.identified"]["baseline"]["mean"])
+    )
+    p_lo = [p["p_met"] for p in lo["points"]]
+    p_hi = [p["p_met"] for p in hi["points"]]
+    assert all(h <= lo_ for h, lo_ in zip(p_hi, p_lo, strict=True))
+    assert p_hi[0] < p_lo[0]
+    # p(met) grows with the fleet, and the minimum fleet moves up
+    assert p_hi == sorted(p_hi)
+    assert hi["smallest_meeting_target"] > lo["smallest_meeting_target"]
+    for pt in hi["points"]:
+        assert pt["ci_low"] <= pt["p_met"] <= pt["ci_high"]
+    conf = hi["smallest_meeting_target_confident"]
+    assert conf is None or conf >= hi["smallest_meeting_target"]
+    tornado = high["sweep"]["tornado"][f"objective.{OBJECTIVE}.met"]
+    assert tornado[0]["path"] == VEHICLES and tornado[0]["swing"] > 0
+
+
+def test_tornado_ranks_the_parameter_that_matters_first(tmp_path: Path) -> None:
+    doc, _ = sweep(
+        SCENARIO,
+        [f"{VEHICLES}=1,3", "subjects.tracing.full_trajectory.median=6,12"],
+        plans=[HERE / "small_vans.yaml"],
+        objective="initial-investigation-24h",
+        runs=6,
+        workers=1,
+        out=tmp_path,
+        quiet=True,
+    )
+    bars = doc["sweep"]["tornado"]["objective.initial-investigation-24h.achieved_h"]
+    assert next(b["path"] for b in bars) == "subjects.tracing.full_trajectory.median"
+    assert bars[0]["swing"] > bars[1]["swing"] >= 0
+    assert {p["id"] for p in doc["plans"]} == {
+        "baseline",
+        "vehicles=1",
+        "vehicles=3",
+        "median=6",
+        "median=12",
+    }
+
+
+def test_cli_sweep_bad_vary_is_one_line_exit_2(tmp_path: Path) -> None:
+    cmd = [
+        sys.executable,
+        "-m",
+        "sim.cli",
+        "sweep",
+        str(SCENARIO),
+        "--vary",
+        "subjects.transfer_isolation.vehicles",
+        "--out",
+        str(tmp_path),
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1 and "PATH=VALUES" in proc.stderr
