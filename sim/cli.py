@@ -17,7 +17,6 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.api import FLAGSHIP, default_out, run_drill, write_run
-from sim.report import ReportInputError, write_report
 from sim.scenario import ScenarioError, load_scenario
 
 app = typer.Typer(
@@ -81,7 +80,7 @@ def run(
     scn = load_scenario(scenario or FLAGSHIP, plan or [])
     result = run_drill(scn, seed)
     target = write_run(result, out or default_out(scn, result.seed))
-    html = None if no_report else write_report(target, lang)
+    html = None if no_report else _write_report(target, lang)
     if as_json:
         typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2))
         return
@@ -99,8 +98,8 @@ def report(
     if lang not in ("zh", "en"):
         raise BadInput("--lang must be zh or en")
     try:
-        html = write_report(directory, lang)
-    except ReportInputError as err:
+        html = _write_report(directory, lang)
+    except _report_input_error() as err:
         raise BadInput(str(err)) from None
     typer.echo(str(html))
 
@@ -339,6 +338,18 @@ def sweep(
         quiet=as_json,
     )
     _finish_experiment(doc, target_dir, as_json, lang, sweep=True)
+
+
+def _write_report(directory: Path, lang: str) -> Path:
+    from sim.report import write_report  # deferred: matplotlib is slow to import
+
+    return write_report(directory, lang)
+
+
+def _report_input_error() -> type[Exception]:
+    from sim.report import ReportInputError
+
+    return ReportInputError
 
 
 def _print_summary(summary: dict, target: Path, lang: str) -> None:

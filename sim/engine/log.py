@@ -52,7 +52,12 @@ class EventLog:
 
     def __init__(self) -> None:
         self.events: list[Event] = []
+        self._by_kind: dict[str, list[Event]] = {}
         self._subscribers: dict[str, list[Callable[[Event], None]]] = {}
+
+    def _add(self, event: Event) -> None:
+        self.events.append(event)
+        self._by_kind.setdefault(event.kind, []).append(event)
 
     def append(
         self, t: float, kind: str, subject: str, agent: str = "", entity: str = "", **details: Any
@@ -62,7 +67,7 @@ class EventLog:
         event = _new(
             Event, (len(self.events), float(t), subject, agent, kind, str(entity), details)
         )
-        self.events.append(event)
+        self._add(event)
         for callback in self._subscribers.get(kind, ()):
             callback(event)
         return event
@@ -80,14 +85,11 @@ class EventLog:
         return iter(self.events)
 
     def of(self, kind: str, **where: Any) -> list[Event]:
-        """Events of ``kind`` whose details (or agent/entity) equal ``where``."""
-        out = []
-        for e in self.events:
-            if e.kind != kind:
-                continue
-            if all(_field(e, k) == v for k, v in where.items()):
-                out.append(e)
-        return out
+        """Events of ``kind`` (in log order) whose details (or agent/entity) equal ``where``."""
+        events = self._by_kind.get(kind, [])
+        if not where:
+            return list(events)
+        return [e for e in events if all(_field(e, k) == v for k, v in where.items())]
 
     def first(self, kind: str, **where: Any) -> Event | None:
         found = self.of(kind, **where)
@@ -123,7 +125,7 @@ class EventLog:
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 r = json.loads(line)
-                log.events.append(
+                log._add(
                     Event(
                         r["seq"],
                         r["t"],

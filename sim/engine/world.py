@@ -43,6 +43,8 @@ class World:
         self.isolated: dict[int, float] = {}  # person → time isolated
         self.returnee: int | None = None
         self.transmission_modifiers: list[Modifier] = []
+        self.policy: dict[str, Any] = {}
+        """Policy values one subject sets and others read (see routine_prevention)."""
 
     def transmission_factor(self, persons: np.ndarray, setting: str) -> np.ndarray:
         """Product of every registered modifier for contacts of ``persons`` now.

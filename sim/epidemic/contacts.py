@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import Field, PositiveInt, model_validator
-from scipy import special, stats
+from scipy import special
 
 from sim.epidemic.params import DELAYS, PRESETS, ModelParams
 from sim.scenario.distributions import Dist, Gamma, Weibull
@@ -180,6 +180,8 @@ class Outbreak:
         if mean <= 0:
             return 0
         k = self.m.k
+        from scipy import stats  # deferred: scipy.stats costs ~1 s of CLI start-up
+
         return int(stats.nbinom.ppf(u, k, k / (k + mean)))
 
     def _targets(self, case: int, setting: str, u: np.ndarray) -> np.ndarray:
@@ -307,7 +309,8 @@ class Outbreak:
                 continue
             setting = SETTINGS[si]
             if world.transmission_modifiers:
-                factor = world.transmission_factor(np.asarray([person]), setting)[0]
+                # a measure on either side (a sealed case, a sealed contact) stops the contact
+                factor = world.transmission_factor(np.asarray([case, person]), setting).min()
                 if u_thin >= factor:
                     continue
             if person not in met:
@@ -331,6 +334,8 @@ class Outbreak:
             yield world.env.timeout(onset_h - world.now)
         world.emit("symptom_onset", SUBJECT, "", case, onset_h=round(onset_h, 6))
         delay = float(self.presentation.ppf(np.asarray([u]))[0])
+        # routine prevention (fever clinics, temperature checks) shortens the delay
+        delay *= world.policy.get("care_seeking_factor", 1.0)
         yield world.env.timeout(delay)
         if case not in world.isolated:
             world.emit("test_requested", SUBJECT, "", case, reason="fever_clinic")

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, model_validator
 from pydantic.functional_validators import BeforeValidator
-from scipy import special, stats
+from scipy import special
 
 _Z95 = float(special.ndtri(0.95))
 
@@ -81,8 +81,12 @@ class Triangular(_Dist):
         return self
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
-        c = (self.mode - self.low) / (self.high - self.low)
-        return stats.triang.ppf(u, c, loc=self.low, scale=self.high - self.low)
+        u = np.asarray(u, dtype=float)
+        span = self.high - self.low
+        c = (self.mode - self.low) / span
+        rising = self.low + np.sqrt(u * span * (self.mode - self.low))
+        falling = self.high - np.sqrt((1 - u) * span * (self.high - self.mode))
+        return np.where(u < c, rising, falling)
 
     @property
     def mean(self) -> float:
@@ -133,7 +137,7 @@ class Gamma(_Dist):
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         shape = (self.mean_ / self.sd) ** 2
-        return stats.gamma.ppf(u, shape, scale=self.sd**2 / self.mean_)
+        return special.gammaincinv(shape, np.asarray(u, dtype=float)) * (self.sd**2 / self.mean_)
 
     @property
     def mean(self) -> float:

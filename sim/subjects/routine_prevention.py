@@ -120,11 +120,7 @@ def key_occupation_members(world: World, share: float) -> np.ndarray:
 
 def install(world: World, params: Params) -> None:
     policy = params.policy()
-    existing = getattr(world, "policy", None)
-    if isinstance(existing, dict):
-        existing.update(policy)
-    else:
-        world.policy = policy  # type: ignore[attr-defined]
+    world.policy.update(policy)
     world.emit("policy_in_force", SUBJECT, "", "county", **policy)
     table = {s: (params.mask_factor.get(s, 1.0) if params.masks else 1.0) for s in SETTINGS}
     vaccinated: np.ndarray | None = None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.api import run_drill, write_run
+from sim.api import RunResult, run_drill, write_run
 from sim.engine.events import EVENT_KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,21 +25,31 @@ def _drill(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
+_RUNS: dict[int, RunResult] = {}
+
+
+def _run(flagship, seed: int) -> RunResult:
+    """One flagship run per seed, shared by the tests that only read it."""
+    if seed not in _RUNS:
+        _RUNS[seed] = run_drill(flagship, seed=seed)
+    return _RUNS[seed]
+
+
 def test_same_seed_same_events_csv_bytes(tmp_path, flagship) -> None:
-    a = write_run(run_drill(flagship, seed=7), tmp_path / "a")
-    b = write_run(run_drill(flagship, seed=7), tmp_path / "b")
+    a = write_run(_run(flagship, 3), tmp_path / "a")
+    b = write_run(run_drill(flagship, seed=3), tmp_path / "b")
     assert (a / "events.csv").read_bytes() == (b / "events.csv").read_bytes()
     assert (a / "events.jsonl").read_bytes() == (b / "events.jsonl").read_bytes()
 
 
 def test_different_seeds_differ(tmp_path, flagship) -> None:
-    a = write_run(run_drill(flagship, seed=1), tmp_path / "a")
-    b = write_run(run_drill(flagship, seed=2), tmp_path / "b")
+    a = write_run(_run(flagship, 3), tmp_path / "a")
+    b = write_run(run_drill(flagship, seed=4), tmp_path / "b")
     assert (a / "events.csv").read_bytes() != (b / "events.csv").read_bytes()
 
 
 def test_log_is_ordered_and_declared(flagship) -> None:
-    log = run_drill(flagship, seed=3).log
+    log = _run(flagship, 3).log
     times = [e.t for e in log]
     assert times == sorted(times)
     assert all(e.kind in EVENT_KINDS for e in log)
@@ -48,7 +58,7 @@ def test_log_is_ordered_and_declared(flagship) -> None:
 
 def test_slice_runs_through_the_chain(flagship) -> None:
     """Positive → direct report → CDC → command → tracing → transfer, in causal order."""
-    log = run_drill(flagship, seed=11).log
+    log = _run(flagship, 3).log
     order = [
         "returnee_arrival",
         "test_requested",
@@ -71,7 +81,7 @@ def test_slice_runs_through_the_chain(flagship) -> None:
 
 
 def test_every_task_is_done_by_a_staffed_agent(flagship) -> None:
-    log = run_drill(flagship, seed=5).log
+    log = _run(flagship, 3).log
     starts = log.of("task_start")
     assert starts
     for e in starts:
@@ -80,8 +90,8 @@ def test_every_task_is_done_by_a_staffed_agent(flagship) -> None:
 
 
 def test_summary_contract(flagship) -> None:
-    s = run_drill(flagship, seed=9).summary
-    assert s["seed"] == 9
+    s = _run(flagship, 3).summary
+    assert s["seed"] == 3
     assert s["events"] > 0
     assert s["infections"]["total"] >= 1
     assert s["objectives"]
@@ -94,7 +104,7 @@ def test_summary_contract(flagship) -> None:
 
 def test_cli_run_writes_three_files_and_json(tmp_path) -> None:
     out = tmp_path / "run"
-    proc = _drill("run", "--seed", "4", "--out", str(out), "--json")
+    proc = _drill("run", "--seed", "4", "--out", str(out), "--json", "--no-report")
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert summary["seed"] == 4
@@ -105,14 +115,15 @@ def test_cli_run_writes_three_files_and_json(tmp_path) -> None:
 
 
 def test_cli_run_default_writes_under_reports(tmp_path) -> None:
-    proc = _drill("run", str(ROOT / "scenarios" / "jiangxian-returnee.yaml"), cwd=tmp_path)
+    scenario = str(ROOT / "scenarios" / "jiangxian-returnee.yaml")
+    proc = _drill("run", scenario, "--no-report", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     written = tmp_path / "reports" / "jiangxian-returnee" / "seed-20220331"
     assert (written / "summary.json").exists()
 
 
 def test_failed_write_leaves_no_partial_directory(tmp_path, flagship, monkeypatch) -> None:
-    result = run_drill(flagship, seed=1)
+    result = _run(flagship, 3)
 
     def boom(self, path):
         raise OSError("disk full")
@@ -128,8 +139,23 @@ def test_bad_arguments_exit_2(tmp_path) -> None:
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "x").exists()
-    proc = _drill("run", str(tmp_path / "missing.yaml"))
-    assert proc.returncode == 2
-    assert "file not found" in proc.stderr
-    proc = _drill("run", "--no-such-option")
-    assert proc.returncode == 2
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["run", "/nonexistent/missing.yaml"], "file not found"),
+        (["run", "--no-such-option"], "No such option"),
+        (["run", "--lang", "fr"], "--lang must be zh or en"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(monkeypatch, capsys, args, message) -> None:
+    from sim import cli
+
+    monkeypatch.setattr(sys, "argv", ["drill", *args])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "Traceback" not in err

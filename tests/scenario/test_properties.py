@@ -49,7 +49,7 @@ def _set(data, path, value, delete):
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(path=st.sampled_from(PATHS), value=JUNK, delete=st.booleans())
 def test_any_mutation_is_valid_or_located(tmp_path_factory, path, value, delete) -> None:

@@ -137,8 +137,21 @@ def test_plan_without_header(tmp_path) -> None:
         ("  seed: 20220331", "  seed: 20220331\n  colour: blue"),
     ],
 )
-def test_cli_validate_exit_2_one_line_no_traceback(tmp_path, flagship_text, old, new) -> None:
+def test_cli_validate_exit_2_one_line(tmp_path, flagship_text, old, new, monkeypatch, capsys):
+    from sim import cli
+
     path = _write(tmp_path, flagship_text.replace(old, new, 1))
+    monkeypatch.setattr(sys, "argv", ["drill", "validate", str(path)])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    assert info.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{path}:")
+
+
+def test_cli_validate_no_traceback_in_a_real_process(tmp_path, flagship_text) -> None:
+    path = _write(tmp_path, flagship_text.replace("    staff: 12\n", "    staff: -3\n", 1))
     proc = subprocess.run(
         [sys.executable, "-m", "sim.cli", "validate", str(path)],
         capture_output=True,
@@ -146,9 +159,7 @@ def test_cli_validate_exit_2_one_line_no_traceback(tmp_path, flagship_text, old,
         check=False,
     )
     assert proc.returncode == 2
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1
-    assert lines[0].startswith(f"{path}:")
+    assert len(proc.stderr.strip().splitlines()) == 1
     assert "Traceback" not in proc.stderr
 
 
