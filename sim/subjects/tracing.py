@@ -4,9 +4,13 @@ Core information (核心信息) comes first and already names the contacts a cas
 remembers easily (household, most of work); the full trajectory (完整轨迹) follows
 and finds more of the rest.  The chance to find a contact depends on its setting;
 venue-code scans (场所码) raise the venue chance: a contact who scanned is found
-by the full trajectory.  Contacts never found stay in the community.  Each
-contact's fate is a per-person common random number, so a faster interview
-never loses a contact that a slower one would have found.
+by the full trajectory.  The share who scanned is the routine-prevention policy
+``world.policy["venue_code_share"]`` (0 when venue codes are off) whenever
+routine prevention is in force, so one knob decides it; ``venue_code_scan`` is
+the fallback for scenarios without routine prevention.  Contacts never found
+stay in the community.  Each contact's fate is a per-person common random
+number, so a faster interview never loses a contact that a slower one would
+have found.
 
 For every close contact the team then searches for secondary contacts (次密接):
 household members first, then people of the contact's community, on average
@@ -23,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import Field, field_validator
-from scipy.stats import poisson
 
 from sim.network.roles import not_responsible
 from sim.scenario.distributions import Dist
@@ -63,7 +66,11 @@ class Params(Strict):
     )
     find_full: dict[str, float] = Field(description="share found by the end, by setting")
     venue_code_scan: float = Field(
-        default=0.0, ge=0, le=1, description="share of venue contacts who scanned the venue code"
+        default=0.0,
+        ge=0,
+        le=1,
+        description="share of venue contacts who scanned the venue code; used only when "
+        'routine prevention sets no world.policy["venue_code_share"]',
     )
     secondary: Secondary | None = None
     assess: Assess | None = None
@@ -103,10 +110,14 @@ class _Tracing:
         self.exposed.setdefault(e.entity, e)
         self.by_source.setdefault(str(e.details.get("source", "")), []).append(e)
 
+    def venue_scan(self) -> float:
+        """Share of venue contacts who scanned: the routine-prevention policy if in force."""
+        return float(self.world.policy.get("venue_code_share", self.p.venue_code_scan))
+
     def share(self, stage: str, setting: str) -> float:
         base = (self.p.find_core if stage == "core" else self.p.find_full).get(setting, 0.0)
         if setting == "venue" and stage == "full":
-            return 1.0 - (1.0 - base) * (1.0 - self.p.venue_code_scan)
+            return 1.0 - (1.0 - base) * (1.0 - self.venue_scan())
         return base
 
     def identify(self, person: str, source: str, setting: str, stage: str, role: str) -> bool:
@@ -160,6 +171,8 @@ class _Tracing:
         gen = world.streams.gen("tracing/secondary")
         yield from self.team.work(SUBJECT, "secondary_search", contact, sec.search_time.sample(gen))
         u = world.streams.uniform("tracing/secondary_n", int(contact))[0]
+        from scipy.stats import poisson  # deferred: scipy.stats slows every CLI start-up
+
         n = int(poisson.ppf(u, sec.ratio)) if sec.ratio > 0 else 0
         pop = world.population
         c = int(contact)

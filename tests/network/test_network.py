@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -9,24 +11,36 @@ from pathlib import Path
 
 import pytest
 
-from sim.api import FLAGSHIP, run_drill, write_run
+from sim import cli
+from sim.api import FLAGSHIP, write_run
 from sim.network import analyse, build_graph
 from sim.network.draw import load_from_log
 from sim.scenario import load_scenario
 from sim.scenario.schema import SUBJECTS
+from tests.subjects._runs import run
 
-ROOT = Path(__file__).resolve().parents[2]
 CDC_LINK = "{from: cdc, to: coordination,"
 
 
 def _drill(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    """``drill ARGS`` through the console entry point :func:`sim.cli.main`, in process.
+
+    Same code path as the installed command (exit codes, one-line errors) without a
+    fresh interpreter importing SciPy and Matplotlib for every call.
+    """
+    out, err = io.StringIO(), io.StringIO()
+    argv = sys.argv
+    sys.argv = ["drill", *args]
+    code: int | str | None = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            cli.main()
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        sys.argv = argv
+    returncode = code if isinstance(code, int) else (0 if code is None else 1)
+    return subprocess.CompletedProcess(["drill", *args], returncode, out.getvalue(), err.getvalue())
 
 
 def _without_cdc_link(tmp_path: Path) -> tuple[Path, Path]:
@@ -136,7 +150,7 @@ def test_cli_writes_png(tmp_path, lang) -> None:
 
 
 def test_load_from_a_run_colours_the_drawing(tmp_path, flagship) -> None:
-    result = run_drill(flagship, seed=3)
+    result = run(3)  # the cached run the subject tests share
     load = load_from_log(flagship, result.log)
     assert all(0.0 <= row["utilisation"] <= 1.0 for row in load.values())
     assert load["tracing_tf"]["busy_h"] > 0
