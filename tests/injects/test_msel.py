@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
 
-from sim.api import FLAGSHIP, run_drill, write_run
+from sim.api import FLAGSHIP, run_drill
+from sim.engine.log import EventLog
 from sim.engine.world import World
 from sim.injects.keywords import verdict
 from sim.injects.msel import Scripted
 from sim.scenario import ScenarioError, load_scenario
+from sim.scenario.model import Scenario
 from tests.conftest import line_of
 
 DATA = Path(__file__).parent / "data"
 
 
-def _plan(tmp_path: Path, text: str, name: str = "plan.yaml") -> Path:
+def _plan(tmp_path: Path, text: str, name: str = "plan.yaml", hours: float | None = None) -> Path:
+    """A plan file; ``hours`` shortens the drill to what the test needs (and keeps it fast)."""
     path = tmp_path / name
-    path.write_text("plan: {id: t, title: t}\n" + text, encoding="utf-8")
+    head = "plan: {id: t, title: t}\n"
+    if hours is not None:
+        head += f"meta: {{duration_h: {hours}}}\n"
+    path.write_text(head + text, encoding="utf-8")
     return path
+
+
+def _hours(scn: Scenario, hours: float) -> Scenario:
+    """``scn`` simulated for ``hours`` only: enough for the early injects, and fast."""
+    return scn.model_copy(update={"meta": scn.meta.model_copy(update={"duration_h": hours})})
+
+
+@pytest.fixture(scope="module")
+def default_log(flagship) -> EventLog:
+    """The flagship as ``drill run`` plays it: one full run shared by the tests reading it."""
+    return run_drill(flagship).log
 
 
 def test_flagship_msel_covers_the_nine_subjects(flagship) -> None:
@@ -32,8 +50,10 @@ def test_flagship_msel_covers_the_nine_subjects(flagship) -> None:
     assert sum(i.type == "spot_check" for i in injects) >= 2
 
 
-def test_timed_injects_fire_at_their_hour_and_triggers_at_their_event(flagship) -> None:
-    log = run_drill(flagship).log
+def test_timed_injects_fire_at_their_hour_and_triggers_at_their_event(
+    flagship, default_log
+) -> None:
+    log = default_log
     delivered = {e.entity: e for e in log.of("inject")}
     for inj in flagship.injects:
         if inj.at_h is not None:
@@ -44,9 +64,13 @@ def test_timed_injects_fire_at_their_hour_and_triggers_at_their_event(flagship) 
     assert delivered["push-list"].seq > confirmed.seq
     assert delivered["venue-finding"].t == log.first("core_info").t
     assert delivered["zone-seal"].t == log.first("command_activated").t
-    # the rooms never fill in this run: the inject is logged as skipped, not delivered
-    assert "site-90" not in delivered
-    assert log.first("inject_skipped").entity == "site-90"
+    # the rooms fill (data verification brings hundreds of risk persons): site-90 comes
+    # right after the isolation that takes nine rooms in ten, never before
+    rooms = sum(s.rooms for s in flagship.subjects.transfer_isolation.sites.values())
+    central = log.of("isolated", mode="central_quarantine")
+    ninth = central[math.ceil(0.9 * rooms) - 1]
+    assert delivered["site-90"].t == ninth.t and delivered["site-90"].seq > ninth.seq
+    assert not log.of("inject_skipped")  # every inject of the flagship comes in this run
     assert log.events[-1].kind == "run_end"
 
 
@@ -61,6 +85,7 @@ def test_trigger_count_fires_at_the_nth_event(tmp_path, flagship) -> None:
     subject: tracing
     message: third contact
 """,
+        hours=48,
     )
     log = run_drill(load_scenario(FLAGSHIP, [plan])).log
     third = log.of("contact_identified")[2]
@@ -85,6 +110,7 @@ injects:
     subject: transfer_isolation
     message: rooms nearly full
 """,
+        hours=48,
     )
     log = run_drill(load_scenario(FLAGSHIP, [plan])).log
     central = log.of("isolated", mode="central_quarantine")
@@ -92,8 +118,8 @@ injects:
     assert log.first("inject").t == central[2].t  # 3 of 4 rooms = 75 %
 
 
-def test_staff_effect_changes_the_running_agent(flagship) -> None:
-    log = run_drill(flagship).log
+def test_staff_effect_changes_the_running_agent(default_log) -> None:
+    log = default_log
     change = log.first("staff_changed", agent="county_lab")
     assert (change.details["before"], change.details["staff"]) == (8, 2)
     # with two staff, never more than two lab runs at once after the failure
@@ -127,19 +153,28 @@ def test_set_staff_shrinks_without_preempting_and_grows_beyond_declared(flagship
     assert u_starts == [10.0, 10.0, 10.0]
 
 
-def test_decision_changes_the_outcome(flagship) -> None:
-    wait = run_drill(flagship, facilitator=Scripted({"venue-finding": "wait_full"})).log
-    reint = run_drill(flagship, facilitator=Scripted({"venue-finding": "reinterview"})).log
+def test_decision_changes_the_outcome() -> None:
+    # the premise (data/venue-premise.yaml): a busy supermarket before a 12-h result,
+    # so the returnee meets venue contacts whom the core interview misses
+    scn = load_scenario(FLAGSHIP, [DATA / "venue-premise.yaml"])
+    wait = run_drill(scn, facilitator=Scripted({"venue-finding": "wait_full"})).log
+    reint = run_drill(scn, facilitator=Scripted({"venue-finding": "reinterview"})).log
     chosen = reint.first("decision_made", entity="venue-finding")
     assert chosen.details["option"] == "reinterview"
     effective = reint.first("decision_effective", entity="venue-finding")
     assert effective.t == pytest.approx(chosen.t + 1.0)
     venue = [e for e in reint.of("contact_identified") if e.details["stage"] == "inject"]
-    assert venue and all(e.details["setting"] == "venue" for e in venue)
+    assert len(venue) >= 3 and all(e.details["setting"] == "venue" for e in venue)
+    assert all(e.t == effective.t for e in venue)
+    revealed = reint.first("finding_revealed", entity="venue-finding")
+    assert revealed.details["contacts"] == len(venue)
+    # up to the decision both runs are the same; only then do they part
+    assert wait.events[: chosen.seq] == reint.events[: chosen.seq]
     first_iso = {e.entity: e.t for e in reversed(reint.of("isolated"))}
     first_iso_wait = {e.entity: e.t for e in reversed(wait.of("isolated"))}
+    assert not wait.of("contact_identified", stage="inject")
     for e in venue:  # revealed contacts are isolated earlier than when waiting
-        assert first_iso[e.entity] < first_iso_wait[e.entity]
+        assert first_iso[e.entity] < first_iso_wait.get(e.entity, math.inf)
 
 
 def test_option_overlay_applies_agent_changes_and_reports_subjects(tmp_path) -> None:
@@ -164,18 +199,16 @@ def test_option_overlay_applies_agent_changes_and_reports_subjects(tmp_path) -> 
               sites:
                 hotel_c: {name: C, rooms: 10, travel_time: {dist: fixed, value: 1}}
 """,
+        hours=12,
     )
     scn = load_scenario(FLAGSHIP, [plan])
     log = run_drill(scn, facilitator=Scripted({"choose": "staff"})).log
     assert log.first("decision_effective").details["changed"] == ["agents.county_lab.staff"]
     log = run_drill(scn, facilitator=Scripted({"choose": "site"})).log
     eff = log.first("decision_effective").details
-    from sim.subjects import transfer_isolation
-
-    key = "subjects.transfer_isolation"
-    assert key in (
-        eff["changed"] if hasattr(transfer_isolation, "reconfigure") else eff["not_applied"]
-    )
+    # transfer_isolation.reconfigure opens the new site in the running world
+    assert eff["changed"] == ["subjects.transfer_isolation"] and eff["not_applied"] == []
+    assert log.first("site_opened", entity="hotel_c") is not None
 
 
 def test_bad_option_overlay_is_located_in_the_scenario(tmp_path, flagship_text) -> None:
@@ -205,7 +238,8 @@ def test_plan_decision_naming_no_option_is_located_in_the_plan(tmp_path) -> None
 
 
 def test_spot_check_draws_a_role_and_judges_the_answer(flagship) -> None:
-    log = run_drill(flagship, facilitator=Scripted({"spot-grid-worker": "我去小区守门，封控"})).log
+    early = _hours(flagship, 19)  # the call comes at 18 h
+    log = run_drill(early, facilitator=Scripted({"spot-grid-worker": "我去小区守门，封控"})).log
     call = log.first("spot_check_call", entity="spot-grid-worker")
     assert call.agent in ("communities", "townships")
     answer = log.first("spot_check_answer", entity="spot-grid-worker")
@@ -213,7 +247,7 @@ def test_spot_check_draws_a_role_and_judges_the_answer(flagship) -> None:
     assert answer.details["verdict"] == "correct"
     assert "zone_control" in answer.details["duties"]
     # the draw uses the world's streams: same seed, same role; another seed may differ
-    calls = {run_drill(flagship, seed=s).log.first("spot_check_call").agent for s in range(8)}
+    calls = {run_drill(early, seed=s).log.first("spot_check_call").agent for s in range(8)}
     assert calls == {"communities", "townships"}
 
 
@@ -224,29 +258,39 @@ def test_verdicts() -> None:
     assert verdict("I would call my boss", ["testing"])[0] == "unclear"
 
 
-def test_rumour_starts_a_clock_that_an_objective_can_measure(flagship) -> None:
+def test_rumour_starts_a_clock_that_an_objective_can_measure(default_log) -> None:
     from sim.evaluation.objectives import measure
     from sim.scenario.schema import Measure
 
-    log = run_drill(flagship).log
+    log = default_log
     spread, answered = log.first("rumour_spread"), log.first("rumour_answered")
     assert spread.t == 14 and answered.t > spread.t
     m = Measure.model_validate({"start": "rumour_spread", "end": "rumour_answered"})
     assert measure(log, m) == pytest.approx(answered.t - spread.t)
 
 
-def test_example_answers_replay_deterministically(tmp_path, flagship) -> None:
+def test_example_answers_replay_deterministically(flagship) -> None:
     from sim.injects.answers import load_answers
     from sim.injects.play import play_drill
 
     sheet = load_answers(FLAGSHIP.parent / "answers" / "example.yaml", flagship)
-    a = write_run(play_drill(flagship, answers=sheet), tmp_path / "a")
-    b = write_run(play_drill(flagship, answers=sheet), tmp_path / "b")
-    assert (a / "events.csv").read_bytes() == (b / "events.csv").read_bytes()
     log = play_drill(flagship, answers=sheet).log
+    # replaying again gives the same events; a two-day replay (cheaper than a second
+    # 14-day one) must give exactly the full replay's first two days
+    again = play_drill(_hours(flagship, 48), answers=sheet).log
+    early = [e for e in log if e.t < 48]
+    assert len(early) > 1000 and [e for e in again if e.t < 48] == early
     made = {e.entity: e.details["option"] for e in log.of("decision_made")}
     assert made["lab-machine-fails"] == "mobile_lab" and made["zone-seal"] == "police"
-    assert len(log.of("ad_hoc_question")) == 1  # site-90 never comes in this run
+    # both ad-hoc questions are asked: site-90 comes once the quarantine rooms fill
+    asked = [(e.entity, e.details["question"]) for e in log.of("ad_hoc_question")]
+    assert sorted(asked) == sorted((at, q) for at, qa in sheet.ad_hoc.items() for q, _ in qa)
+    site = log.first("decision_effective", entity="site-90").details
+    assert made["site-90"] == "second_hotel" and site["option"] == "second_hotel"
+    assert site["changed"] == ["subjects.transfer_isolation"] and site["not_applied"] == []
+    # the sheet answers every inject that comes in the run
+    delivered = {e.entity for e in log.of("inject")}
+    assert delivered == {i.id for i in flagship.injects} and delivered <= set(sheet.answers)
     plain = [i.id for i in flagship.injects if i.type not in ("decision", "spot_check")]
     assert sorted(e.entity for e in log.of("inject_answer")) == sorted(plain)
     assert all(e.details["answer"] == sheet.answers[e.entity] for e in log.of("inject_answer"))
@@ -258,6 +302,7 @@ def test_every_flagship_option_applies_at_run_time(tmp_path) -> None:
         tmp_path,
         "subjects:\n  transfer_isolation:\n    sites:\n      hotel_a: {rooms: 3}\n"
         "      hotel_b: null\n",
+        hours=48,
     )
     scn = load_scenario(FLAGSHIP, [plan])
     decisions = [i for i in scn.injects if i.type == "decision"]
@@ -274,7 +319,8 @@ def test_every_flagship_option_applies_at_run_time(tmp_path) -> None:
             .option(choice["site-90"])
             .overlay
         ):
-            assert "subjects.transfer_isolation" in site["changed"] + site["not_applied"]
+            assert site["changed"] == ["subjects.transfer_isolation"]
+            assert site["not_applied"] == []
 
 
 def test_subject_reconfigure_hook_gets_the_new_parameters(tmp_path, monkeypatch) -> None:
@@ -288,6 +334,7 @@ def test_subject_reconfigure_hook_gets_the_new_parameters(tmp_path, monkeypatch)
         tmp_path,
         "subjects:\n  transfer_isolation:\n    sites:\n      hotel_a: {rooms: 3}\n"
         "      hotel_b: null\n",
+        hours=48,
     )
     scn = load_scenario(FLAGSHIP, [plan])
     log = run_drill(scn, facilitator=Scripted({"site-90": "second_hotel"})).log

@@ -14,6 +14,8 @@ from sim.api import FLAGSHIP
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = Path(__file__).parent / "data" / "decisions-plan.yaml"
+# two days with one small quarantine site: every decision point comes, site-90 included
+SHORT = Path(__file__).parent / "data" / "short-drill.yaml"
 
 
 @dataclass
@@ -53,11 +55,25 @@ def _csv(out: Path) -> bytes:
 def test_playing_a_plans_script_equals_running_the_plan(tmp_path, _drill) -> None:
     script = yaml.safe_load(PLAN.read_text(encoding="utf-8"))["decisions"]
     answers = _answers(tmp_path, {"answers": script})
-    run = _drill("run", FLAGSHIP, "--plan", PLAN, "--seed", 5, "--out", tmp_path / "run")
+    run = _drill(
+        "run",
+        FLAGSHIP,
+        "--plan",
+        SHORT,
+        "--plan",
+        PLAN,
+        "--seed",
+        5,
+        "--out",
+        tmp_path / "run",
+        "--no-report",  # the report is not compared; it takes longer than the run
+    )
     assert run.returncode == 0, run.stderr
     play = _drill(
         "play",
         FLAGSHIP,
+        "--plan",
+        SHORT,
         "--plan",
         PLAN,
         "--answers",
@@ -71,19 +87,46 @@ def test_playing_a_plans_script_equals_running_the_plan(tmp_path, _drill) -> Non
     )
     assert play.returncode == 0, play.stderr
     assert _csv(tmp_path / "run") == _csv(tmp_path / "play")
-    # the answers alone, without the plan, make the same choices: only run_start
-    # (which names the applied plans) differs
-    bare = _drill("play", FLAGSHIP, "--answers", answers, "--seed", 5, "--out", tmp_path / "bare")
+    # the answers alone, without the decisions plan, make the same choices: only
+    # run_start (which names the applied plans) differs
+    bare = _drill(
+        "play",
+        FLAGSHIP,
+        "--plan",
+        SHORT,
+        "--answers",
+        answers,
+        "--seed",
+        5,
+        "--out",
+        tmp_path / "bare",
+    )
     assert bare.returncode == 0, bare.stderr
     ran = _csv(tmp_path / "run").splitlines()
     played = _csv(tmp_path / "bare").splitlines()
     assert [r for r in ran if b"run_start" not in r] == [r for r in played if b"run_start" not in r]
+    # the three scripted decisions, and site-90 (the rooms fill) with its default option
     made = [r for r in ran if b"decision_made" in r]
-    assert len(made) == 3 and all(o.encode() in b"".join(made) for o in script.values())
+    expected = {**script, "site-90": "home_quarantine"}
+    assert len(made) == len(expected)
+    for inject, option in expected.items():
+        [row] = [r for r in made if f"decision_made,{inject},".encode() in r]
+        assert f'""option"": ""{option}""'.encode() in row
     # the room overriding the script changes the log
     other = _answers(tmp_path, {"answers": {**script, "venue-finding": "wait_full"}}, "o.yaml")
     changed = _drill(
-        "play", FLAGSHIP, "--plan", PLAN, "--answers", other, "--seed", 5, "--out", tmp_path / "o"
+        "play",
+        FLAGSHIP,
+        "--plan",
+        SHORT,
+        "--plan",
+        PLAN,
+        "--answers",
+        other,
+        "--seed",
+        5,
+        "--out",
+        tmp_path / "o",
     )
     assert changed.returncode == 0, changed.stderr
     assert _csv(tmp_path / "o") != _csv(tmp_path / "run")
@@ -94,6 +137,8 @@ def test_saved_session_replays_to_the_same_log(tmp_path, _drill) -> None:
     first = _drill(
         "play",
         FLAGSHIP,
+        "--plan",
+        SHORT,
         "--answers",
         example,
         "--out",
@@ -104,9 +149,13 @@ def test_saved_session_replays_to_the_same_log(tmp_path, _drill) -> None:
     assert first.returncode == 0, first.stderr
     saved = yaml.safe_load((tmp_path / "s.yaml").read_text(encoding="utf-8"))
     assert saved["seed"] == 20220331 and saved["answers"]["venue-finding"] == "reinterview"
-    again = _drill("play", FLAGSHIP, "--answers", tmp_path / "s.yaml", "--out", tmp_path / "b")
+    again = _drill(
+        "play", FLAGSHIP, "--plan", SHORT, "--answers", tmp_path / "s.yaml", "--out", tmp_path / "b"
+    )
     assert again.returncode == 0, again.stderr
     assert _csv(tmp_path / "a") == _csv(tmp_path / "b")
+    # the session covered every decision, the rooms one (a new site opened) included
+    assert b"site_opened,hotel_c" in _csv(tmp_path / "a")
 
 
 def test_unknown_option_is_one_located_line_exit_2(tmp_path, _drill) -> None:
