@@ -8,8 +8,9 @@ attributes every hour of that span to one cause (critical-path attribution):
 - ``queue``    — waiting for a staff member of an agent (``task_start.wait_h``);
 - ``work``     — an agent working on a task (``task_start`` → ``task_end``);
 - ``handoff``  — a declared handoff delay between agents (``handoff.delay_h``);
-- ``vehicle_queue`` — waiting for a free transfer vehicle (``transfer_departed``
-  with ``vehicle_at`` after the person was waiting);
+- ``vehicle_queue`` — waiting for a free transfer vehicle: from the person's
+  ``transfer_requested`` to the ``vehicle_at`` of the trip that carried them
+  (``transfer_departed``), or to the end of the span if no trip ever did;
 - ``gap``      — any other waiting, blamed on the agent of the event that ended it.
 
 Causes that took a meaningful share of the span become findings with their
@@ -38,6 +39,8 @@ MIN_HOURS = 0.25
 """... and at least this many hours."""
 MAX_CAUSES = 3
 """At most this many path causes per objective (the largest)."""
+VEHICLE_REQUEST = "transfer_requested"
+"""The event that puts a person on the transfer team's waiting list for a vehicle."""
 
 
 @dataclass
@@ -202,6 +205,10 @@ def _raw_segments(events: list[Event], entity: str, t1: float) -> list[Segment]:
     raw: list[Segment] = []
     open_tasks: dict[tuple[str, str, str], Event] = {}
     last_own: float | None = None
+    # The person's pending request for a vehicle.  The wait is measured from the
+    # request, not from the person's last event: a waiting contact may meanwhile be
+    # tested or held by others, and those events do not end the wait for a vehicle.
+    request: Event | None = None
     for e in events:
         if e.kind == "task_start":
             w = float(e.details.get("wait_h", 0.0) or 0.0)
@@ -218,16 +225,29 @@ def _raw_segments(events: list[Event], entity: str, t1: float) -> list[Segment]:
             d = float(e.details.get("delay_h", 0.0) or 0.0)
             label = f"{e.details.get('source', '')}→{e.agent}"
             raw.append(Segment("handoff", e.agent, label, e.subject, e.t - d, e.t))
-        elif "vehicle_at" in e.details and entity in (e.details.get("persons") or []):
+        elif "vehicle_at" in e.details and entity in _persons(e):
             at = float(e.details["vehicle_at"])
-            if last_own is not None and at > last_own:
-                raw.append(Segment("vehicle_queue", e.agent, "vehicles", e.subject, last_own, at))
+            since = request.t if request is not None else last_own
+            if since is not None and at > since:
+                raw.append(Segment("vehicle_queue", e.agent, "vehicles", e.subject, since, at))
+            request = None
         if e.entity == entity:
             last_own = e.t
+            if e.kind == VEHICLE_REQUEST:
+                request = e
     for (agent, _entity, task), s in open_tasks.items():  # never finished: at work until t1
         if s.t < t1:
             raw.append(Segment("work", agent, task, s.subject, s.t, t1))
+    if request is not None and request.t < t1:  # no trip ever came: waiting until t1
+        raw.append(
+            Segment("vehicle_queue", request.agent, "vehicles", request.subject, request.t, t1)
+        )
     return raw
+
+
+def _persons(e: Event) -> list[str]:
+    persons = e.details.get("persons")
+    return persons if isinstance(persons, list) else []
 
 
 def _same(a: Segment, b: Segment) -> bool:
@@ -281,7 +301,11 @@ def objective_findings(
         "unreached": loc.unreached,
     }
     found: list[Finding] = []
-    for row in attribute(path) if loc.end_t is not None else []:
+    # When the end never came, the path still explains the span if the critical
+    # entity was, at the end, waiting on something known (a vehicle, an unfinished
+    # task); a path ending in unexplained waiting is reported as not completed.
+    explained = loc.end_t is not None or bool(path and path[-1].cause != "gap")
+    for row in attribute(path) if explained else []:
         if len(found) >= MAX_CAUSES:
             break
         if not row["agent"]:
@@ -357,6 +381,8 @@ def fleet_evidence(log: EventLog, team: str) -> dict[str, Any]:
         for p in e.details.get("persons") or []:
             if p in requested:
                 waits.append(max(0.0, float(e.details["vehicle_at"]) - requested[p]))
+    carried = {p for e in trips for p in _persons(e)}
+    isolated = {e.entity for e in log.of("isolated")}
     return {
         "vehicles": vehicles,
         "trips": len(trips),
@@ -364,6 +390,8 @@ def fleet_evidence(log: EventLog, team: str) -> dict[str, Any]:
         "trips_with_fleet_busy": saturated,
         "max_vehicle_wait_h": round(max(waits, default=0.0), 4),
         "persons_waited_for_vehicle": sum(1 for w in waits if w > 1e-9),
+        # requested, never carried nor isolated otherwise: still on the list at the end
+        "persons_still_waiting": len(set(requested) - carried - isolated),
     }
 
 

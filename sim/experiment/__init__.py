@@ -6,7 +6,9 @@ Public API (the ``drill compare`` and ``drill sweep`` commands are thin calls):
   statistics, ``results.sqlite`` + ``comparison.json`` in the output directory.
 * :func:`sweep` — vary scenario parameters one at a time; smallest value that
   meets an objective with probability ≥ target; tornado ranking.
-* :func:`write_comparison` — write the document and call the report builder.
+* :func:`write_comparison` — write the document atomically.
+* :func:`build_report_if_available` — the comparison report, by
+  :func:`sim.report.write_report` (a failure is reported, not raised).
 """
 
 from __future__ import annotations
@@ -211,21 +213,16 @@ def sweep(
 
 
 def build_report_if_available(out: Path, lang: str) -> tuple[bool, str]:
-    """Call ``sim.report.build_report(directory, lang)`` (or ``write_report``) if it exists.
+    """Write the comparison's after-action report with :func:`sim.report.write_report`.
 
-    Returns ``(built, message)``: the report's location, why there is no report
-    builder, or why it failed (the comparison itself is kept either way).
+    Returns ``(built, message)``: the report's location, or why it failed.  The
+    comparison itself is written before and kept either way, so a report failure
+    is only reported, never raised.
     """
+    from sim.report import write_report  # imported late: workers never need matplotlib
+
     try:
-        from sim import report  # type: ignore[attr-defined]
-    except ImportError:
-        return False, "no report: sim.report is not installed"
-    # the agreed name first; the report package's own writer as it stands otherwise
-    build = getattr(report, "build_report", None) or getattr(report, "write_report", None)
-    if build is None:
-        return False, "no report: sim.report has no build_report(directory, lang)"
-    try:
-        result = build(out, lang)
+        html = write_report(out, lang)
     except Exception as exc:  # the comparison is written; a report failure is only reported
         return False, f"report failed: {type(exc).__name__}: {exc}"
-    return True, f"report: {result if result is not None else out}"
+    return True, f"report: {html}"

@@ -424,10 +424,10 @@ def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
             [
                 m,
                 plans.get(p, p),
-                f"{v['mean']:.2f}",
-                f"[{v['ci_low']:.2f}, {v['ci_high']:.2f}]",
-                f"{v['median']:.2f}",
-                f"{v['p5']:.2f}–{v['p95']:.2f}",
+                _num(v.get("mean")),
+                _interval(v.get("ci_low"), v.get("ci_high")),
+                _num(v.get("median")),
+                _interval(v.get("p5"), v.get("p95"), "{}–{}"),
             ]
             for m, by_plan in cmp["metrics"].items()
             for p, v in by_plan.items()
@@ -446,9 +446,9 @@ def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
             [
                 f"{plans.get(d['plan'], d['plan'])} − {plans.get(d['baseline'], d['baseline'])}",
                 d["metric"],
-                f"{d['mean_diff']:+.2f}",
-                f"[{d['ci_low']:.2f}, {d['ci_high']:.2f}]",
-                t("yes" if d["significant"] else "no", lang),
+                _num(d.get("mean_diff"), "+.2f"),
+                _interval(d.get("ci_low"), d.get("ci_high")),
+                t("yes" if d.get("significant") else "no", lang),
             ]
             for d in cmp.get("differences", [])
         ],
@@ -466,10 +466,26 @@ def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
     )
 
 
-def _pct(row: dict[str, Any] | None) -> Cell:
-    if not row:
+def _num(x: float | None, fmt: str = ".2f") -> str:
+    """A statistic of the comparison, or a dash when it has no value (no replications)."""
+    return "—" if x is None else format(x, fmt)
+
+
+def _interval(low: float | None, high: float | None, form: str = "[{}, {}]") -> str:
+    """An interval, or a dash when it is undefined (fewer than two values)."""
+    if low is None or high is None:
         return "—"
-    return f"{100 * row['p_met']:.0f}% [{100 * row['ci_low']:.0f}, {100 * row['ci_high']:.0f}]"
+    return form.format(_num(low), _num(high))
+
+
+def _pct(row: dict[str, Any] | None) -> Cell:
+    """p(met) with its Wilson interval; a dash for a plan without replications."""
+    if not row or row.get("p_met") is None:
+        return "—"
+    text = f"{100 * row['p_met']:.0f}%"
+    if row.get("ci_low") is not None and row.get("ci_high") is not None:
+        text += f" [{100 * row['ci_low']:.0f}, {100 * row['ci_high']:.0f}]"
+    return text
 
 
 # --- writing -----------------------------------------------------------------------------

@@ -27,11 +27,12 @@ def achievement(cmp: dict[str, Any], lang: str) -> Figure:
     for i, (pid, pname) in enumerate(names.items()):
         p, lo, hi = [], [], []
         for oid in ids:
-            row = objectives[oid]["by_plan"].get(pid, {})
-            v = row.get("p_met", np.nan)
+            row = objectives[oid]["by_plan"].get(pid) or {}
+            v = _or_nan(row.get("p_met"))  # no replications: no bar
             p.append(100 * v)
-            lo.append(100 * (v - row.get("ci_low", v)))
-            hi.append(100 * (row.get("ci_high", v) - v))
+            # no interval (no replications): no error bar rather than a crash
+            lo.append(0.0 if np.isnan(v) else 100 * (v - _or(row.get("ci_low"), v)))
+            hi.append(0.0 if np.isnan(v) else 100 * (_or(row.get("ci_high"), v) - v))
         ax.bar(
             x + (i - (len(names) - 1) / 2) * width,
             p,
@@ -61,7 +62,11 @@ def outcomes(cmp: dict[str, Any], lang: str, limit: int = 6) -> Figure:
     for ax, metric in zip(axes, metrics, strict=False):
         by_plan = cmp["metrics"][metric]
         pids = [p for p in names if p in by_plan]
-        data = [by_plan[p].get("values") or [by_plan[p]["mean"]] for p in pids]
+        # the replications' values; a plan without any draws an empty box
+        data = [
+            [x for x in by_plan[p].get("values") or [by_plan[p].get("mean")] if x is not None]
+            for p in pids
+        ]
         box = ax.boxplot(data, patch_artist=True, widths=0.6)
         for i, patch in enumerate(box["boxes"]):
             patch.set_facecolor(style.PALETTE[i % len(style.PALETTE)])
@@ -74,6 +79,14 @@ def outcomes(cmp: dict[str, Any], lang: str, limit: int = 6) -> Figure:
         ax.set_visible(False)
     fig.suptitle(t("plot_outcomes", lang), fontsize=13)
     return fig
+
+
+def _or_nan(x: float | None) -> float:
+    return np.nan if x is None else float(x)
+
+
+def _or(x: float | None, default: float) -> float:
+    return default if x is None else float(x)
 
 
 def _unit(metric: str, lang: str) -> str:

@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from sim.api import FLAGSHIP, run_drill, scenario_snapshot
+from sim.engine.log import EventLog
 from sim.evaluation.findings import critical_path, evaluate_findings, locate
 from sim.evaluation.improvement import build_plan, plan_csv
 from sim.scenario import load_scenario
@@ -21,6 +22,12 @@ def one_vehicle_run():
     result = run_drill(scn, seed=2)
     snap = scenario_snapshot(scn)
     return result, snap, evaluate_findings(result.log, snap, result.summary["objectives"])
+
+
+@pytest.fixture(scope="module")
+def flagship_run(flagship):
+    """The flagship as it stands (ten vehicles), seed 2: run once for the module."""
+    return run_drill(flagship, seed=2), scenario_snapshot(flagship)
 
 
 def test_too_few_vehicles_blames_the_transfer_team_and_its_vehicle_queue(one_vehicle_run):
@@ -50,9 +57,8 @@ def test_too_few_vehicles_blames_the_transfer_team_and_its_vehicle_queue(one_veh
     assert "transfer_tf" in plan_csv(plan)
 
 
-def test_enough_vehicles_no_vehicle_finding(flagship):
-    result = run_drill(flagship, seed=2)
-    snap = scenario_snapshot(flagship)
+def test_enough_vehicles_no_vehicle_finding(flagship_run):
+    result, snap = flagship_run
     ev = evaluate_findings(result.log, snap, result.summary["objectives"])
     assert not [f for f in ev["findings"] if f["cause"] == "vehicle_queue"]
 
@@ -120,12 +126,11 @@ def test_a_queue_that_ends_at_duty_start_asks_for_a_roster_change(flagship):
     assert row["cause"] == "queue" and "staff" in row["action"]
 
 
-def test_vehicle_finding_reads_in_the_english_report(tmp_path):
+def test_vehicle_finding_reads_in_the_english_report(one_vehicle_run, tmp_path):
     from sim.api import write_run
     from sim.report.build import run_report
 
-    scn = load_scenario(FLAGSHIP, [ONE_VEHICLE])
-    out = write_run(run_drill(scn, seed=2), tmp_path / "run")
+    out = write_run(one_vehicle_run[0], tmp_path / "run")
     report, _ = run_report(out, "en")
     areas = next(s for s in report.sections if s.id == "areas")
     text = repr(areas.blocks)
@@ -136,9 +141,8 @@ def test_vehicle_finding_reads_in_the_english_report(tmp_path):
     assert "Add transfer vehicles to Transfer and isolation task force (now 1)" in repr(plan.blocks)
 
 
-def test_an_objective_never_reached_gets_a_not_completed_finding(flagship):
-    result = run_drill(flagship, seed=2)
-    snap = scenario_snapshot(flagship)
+def test_an_objective_never_reached_gets_a_not_completed_finding(flagship_run):
+    result, snap = flagship_run
     never = {
         "id": "never",
         "subject": "transfer_isolation",
@@ -159,3 +163,62 @@ def test_an_objective_never_reached_gets_a_not_completed_finding(flagship):
     rows = build_plan(snap, ev["findings"], "zh")
     plan_row = rows[ev["findings"].index(f)]
     assert plan_row["responsible"] == "transfer_tf"
+
+
+def _waiting_contact_log(carried: bool) -> EventLog:
+    """A contact identified at 0, on the transfer list at 1, tested by another team at 3
+    (mass testing) while waiting; the only vehicle comes back at 6 if ``carried``."""
+    log = EventLog()
+    log.append(0.0, "contact_identified", "tracing", "tracing_tf", "7")
+    log.append(
+        1.0, "handoff", "transfer_isolation", "transfer_tf", "7", source="tracing_tf", delay_h=1.0
+    )
+    log.append(1.0, "transfer_requested", "transfer_isolation", "transfer_tf", "7")
+    log.append(3.0, "test_requested", "testing", "testing_tf", "7", reason="mass_round_1")
+    if carried:
+        log.append(
+            6.0,
+            "transfer_departed",
+            "transfer_isolation",
+            "transfer_tf",
+            "trip-1",
+            persons=["7"],
+            vehicle_at=6.0,
+            vehicles_busy=1,
+            vehicles=1,
+        )
+        log.append(
+            6.0,
+            "task_start",
+            "transfer_isolation",
+            "transfer_tf",
+            "trip-1",
+            task="transfer_trip",
+            wait_h=0.0,
+            queue=0,
+        )
+        log.append(
+            8.0, "task_end", "transfer_isolation", "transfer_tf", "trip-1", task="transfer_trip"
+        )
+        log.append(
+            8.0, "isolated", "transfer_isolation", "transfer_tf", "7", mode="central_quarantine"
+        )
+    return log
+
+
+def test_vehicle_wait_runs_from_the_request_through_other_teams_events():
+    path = critical_path(_waiting_contact_log(carried=True), 0.0, 8.0, ["7"])
+    got = [(s.cause, s.agent, s.t0, s.t1) for s in path]
+    assert got == [
+        ("handoff", "transfer_tf", 0.0, 1.0),
+        ("vehicle_queue", "transfer_tf", 1.0, 6.0),  # not cut at the test at 3
+        ("work", "transfer_tf", 6.0, 8.0),
+    ]
+
+
+def test_a_contact_still_waiting_for_a_vehicle_at_the_end_is_a_vehicle_queue():
+    path = critical_path(_waiting_contact_log(carried=False), 0.0, 48.0, ["7"])
+    assert [(s.cause, s.t0, s.t1) for s in path] == [
+        ("handoff", 0.0, 1.0),
+        ("vehicle_queue", 1.0, 48.0),
+    ]

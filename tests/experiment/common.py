@@ -1,10 +1,28 @@
-"""Paths shared by the experiment tests."""
+"""Paths shared by the experiment tests, and the small scenarios they compare plans on."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
+from sim.scenario.source import load_yaml, overlay
+
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "jiangxian-returnee.yaml"
 PLANS = ROOT / "scenarios" / "plans"
 HERE = Path(__file__).resolve().parent
+
+
+def scenario_with(directory: Path, plan: Path) -> Path:
+    """Write the flagship with ``plan`` applied as a scenario file of its own.
+
+    ``drill compare`` compares each plan with the scenario it is given; tests that
+    need a smaller *baseline* write the overlaid flagship out as that scenario
+    (the plans of ``scenarios/plans`` still apply to it).
+    """
+    merged = overlay(load_yaml(SCENARIO), load_yaml(plan))
+    path = Path(directory) / f"jiangxian-{plan.stem}.yaml"
+    text = yaml.safe_dump(merged.data, allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    return path

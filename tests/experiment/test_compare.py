@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -16,12 +15,26 @@ from sim.experiment.runner import execute
 from sim.experiment.stats import unpaired_difference
 from sim.experiment.store import FILENAME, dump
 
-from .common import PLANS, SCENARIO
+from .common import PLANS
 
 TWO_PLANS = [PLANS / "more-investigators.yaml", PLANS / "second-hotel.yaml"]
 
 
-def test_results_identical_for_one_two_workers_and_dask_local(tmp_path: Path) -> None:
+def _drill(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, *args: str):
+    """``drill ARGS`` in-process through the console entry point → (exit, stdout, stderr)."""
+    from sim.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["drill", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_results_identical_for_one_two_workers_and_dask_local(small: Path, tmp_path: Path) -> None:
     pytest.importorskip("dask.distributed")
     dumps = {}
     for name, kw in {
@@ -29,7 +42,7 @@ def test_results_identical_for_one_two_workers_and_dask_local(tmp_path: Path) ->
         "two": {"workers": 2},
         "dask": {"workers": 2, "scheduler": "local"},
     }.items():
-        doc, out = compare(SCENARIO, TWO_PLANS, runs=4, out=tmp_path / name, quiet=True, **kw)
+        doc, out = compare(small, TWO_PLANS, runs=4, out=tmp_path / name, quiet=True, **kw)
         dumps[name] = dump(out / FILENAME)
         assert doc["replications"] == {"baseline": 4, "more-investigators": 4, "second-hotel": 4}
     assert len(dumps["one"]) > 12
@@ -94,8 +107,8 @@ def test_common_random_numbers_make_the_paired_ci_narrower(investigators_compari
     assert narrower >= 2  # the investigation-time objectives at least
 
 
-def test_rerun_reuses_stored_rows_and_more_runs_extend(tmp_path: Path) -> None:
-    arms = compare_arms(SCENARIO, [PLANS / "second-hotel.yaml"])
+def test_rerun_reuses_stored_rows_and_more_runs_extend(small: Path, tmp_path: Path) -> None:
+    arms = compare_arms(small, [PLANS / "second-hotel.yaml"])
     starts: list[tuple[int, int]] = []
     for runs in (3, 3, 5):
         execute(
@@ -109,42 +122,32 @@ def test_rerun_reuses_stored_rows_and_more_runs_extend(tmp_path: Path) -> None:
     assert starts == [(6, 0), (6, 6), (10, 6)]
 
 
-def test_changed_plan_is_refused_for_resume(tmp_path: Path) -> None:
+def test_changed_plan_is_refused_for_resume(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     plan = tmp_path / "plan.yaml"
     shutil.copy(PLANS / "second-hotel.yaml", plan)
     out = tmp_path / "out"
-    compare(SCENARIO, [plan], runs=2, workers=1, out=out, quiet=True)
+    compare(small, [plan], runs=2, workers=1, out=out, quiet=True)
     plan.write_text(plan.read_text().replace("rooms: 240", "rooms: 120"), encoding="utf-8")
     with pytest.raises(ExperimentError, match="cannot resume"):
-        compare(SCENARIO, [plan], runs=2, workers=1, out=out, quiet=True, resume=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "sim.cli",
-        "compare",
-        str(SCENARIO),
-        "--plan",
-        str(plan),
-        "--runs",
-        "2",
-        "--workers",
-        "1",
-        "--out",
-        str(out),
-        "--resume",
-        "--json",
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "cannot resume" in lines[0] and "Traceback" not in proc.stderr
+        compare(small, [plan], runs=2, workers=1, out=out, quiet=True, resume=True)
+    code, _, err = _drill(
+        monkeypatch,
+        capsys,
+        *("compare", str(small), "--plan", str(plan), "--runs", "2", "--workers", "1"),
+        *("--out", str(out), "--resume", "--json"),
+    )
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "cannot resume" in lines[0] and "Traceback" not in err
     # without --resume the changed configuration starts a fresh store
-    doc, _ = compare(SCENARIO, [plan], runs=2, workers=1, out=out, quiet=True)
+    doc, _ = compare(small, [plan], runs=2, workers=1, out=out, quiet=True)
     assert doc["replications"]["second-hotel"] == 2
 
 
 def test_a_failing_replication_is_stored_with_its_seed_and_rerun(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import sim.api
 
@@ -159,76 +162,66 @@ def test_a_failing_replication_is_stored_with_its_seed_and_rerun(
         return real(scenario, seed)
 
     monkeypatch.setattr(sim.api, "run_drill", flaky)
-    doc, _out = compare(SCENARIO, [], runs=3, seed=5, workers=1, out=tmp_path, quiet=True)
+    doc, _out = compare(small, [], runs=3, seed=5, workers=1, out=tmp_path, quiet=True)
     assert doc["errors"] == [
         {"plan": "baseline", "rep": 1, "seed": bad, "error": doc["errors"][0]["error"]}
     ]
     assert "ValueError: boom" in doc["errors"][0]["error"]
     assert doc["replications"]["baseline"] == 2
     monkeypatch.setattr(sim.api, "run_drill", real)
-    doc, _ = compare(SCENARIO, [], runs=3, seed=5, workers=1, out=tmp_path, quiet=True, resume=True)
+    doc, _ = compare(small, [], runs=3, seed=5, workers=1, out=tmp_path, quiet=True, resume=True)
     assert doc["errors"] == [] and doc["replications"]["baseline"] == 3
 
 
-def test_duplicate_plan_and_bad_arguments_are_bad_input(tmp_path: Path) -> None:
+def test_duplicate_plan_and_bad_arguments_are_bad_input(small: Path, tmp_path: Path) -> None:
     plan = PLANS / "second-hotel.yaml"
     with pytest.raises(ExperimentError, match="used twice"):
-        compare(SCENARIO, [plan, plan], runs=1, out=tmp_path, quiet=True)
+        compare(small, [plan, plan], runs=1, out=tmp_path, quiet=True)
     with pytest.raises(ExperimentError, match="--runs"):
-        compare(SCENARIO, [], runs=0, out=tmp_path, quiet=True)
+        compare(small, [], runs=0, out=tmp_path, quiet=True)
 
 
-def test_cli_compare_prints_a_table_with_cis(tmp_path: Path) -> None:
-    cmd = [
-        sys.executable,
-        "-m",
-        "sim.cli",
-        "compare",
-        str(SCENARIO),
-        "--plan",
-        str(PLANS / "more-investigators.yaml"),
-        "--runs",
-        "4",
-        "--workers",
-        "1",
-        "--out",
-        str(tmp_path),
-        "--lang",
-        "en",
-        "--precision",
-        "0.1",
-    ]
-    proc = subprocess.run(
-        cmd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**__import__("os").environ, "COLUMNS": "160"},
+def test_cli_compare_prints_a_table_with_cis_and_writes_the_report(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
+    code, out, err = _drill(
+        monkeypatch,
+        capsys,
+        *("compare", str(small), "--plan", str(PLANS / "more-investigators.yaml")),
+        *("--runs", "4", "--workers", "1", "--out", str(tmp_path), "--lang", "en"),
+        *("--precision", "0.1"),
     )
-    assert proc.returncode == 0, proc.stderr
-    assert "Wilson" in proc.stdout and "more-investigators" in proc.stdout
-    assert "precision:" in proc.stdout
+    assert code == 0, err
+    assert "Wilson" in out and "more-investigators" in out
+    assert "precision:" in out
     doc = json.loads((tmp_path / "comparison.json").read_text(encoding="utf-8"))
     assert doc["runs"] == 4 and (tmp_path / FILENAME).exists()
+    # the comparison report, by sim.report.write_report
+    assert f"report: {tmp_path / 'report.html'}" in " ".join(out.split())
+    assert "Plan comparison report" in (tmp_path / "report.html").read_text(encoding="utf-8")
 
 
 def test_report_builder_is_called_when_present(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import types
-
+    """drill compare writes its report with the report package's real writer."""
+    import sim.report
     from sim.experiment import build_report_if_available
 
     calls: list[tuple] = []
-    fake = types.ModuleType("sim.report")
-    fake.build_report = lambda directory, lang: calls.append((directory, lang)) or tmp_path / "r"
-    monkeypatch.setitem(sys.modules, "sim.report", fake)
+
+    def writer(directory: Path, lang: str = "zh") -> Path:
+        calls.append((directory, lang))
+        return tmp_path / "r"
+
+    monkeypatch.setattr(sim.report, "write_report", writer)
     assert build_report_if_available(tmp_path, "en") == (True, f"report: {tmp_path / 'r'}")
     assert calls == [(tmp_path, "en")]
 
-    def broken(directory: Path, lang: str) -> None:
+    def broken(directory: Path, lang: str = "zh") -> None:
         raise ValueError("bad")
 
-    fake.build_report = broken
+    monkeypatch.setattr(sim.report, "write_report", broken)
     built, message = build_report_if_available(tmp_path, "zh")
     assert not built and "ValueError: bad" in message

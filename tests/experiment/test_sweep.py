@@ -45,7 +45,7 @@ def _min_fleet(tmp_path: Path, plans: list[Path], name: str) -> dict:
         plans=plans,
         objective=OBJECTIVE,
         target=0.9,
-        runs=20,
+        runs=12,
         workers=1,
         out=tmp_path / name,
         quiet=True,
@@ -54,9 +54,11 @@ def _min_fleet(tmp_path: Path, plans: list[Path], name: str) -> dict:
 
 
 def test_minimum_fleet_rises_with_contacts_per_case(tmp_path: Path) -> None:
-    vans = HERE / "small_vans.yaml"
-    low = _min_fleet(tmp_path, [vans], "low")
-    high = _min_fleet(tmp_path, [vans, HERE / "more_contacts.yaml"], "high")
+    # only the index case's contacts reach the transfer team (no push lists, no
+    # secondary contacts, no mass testing): contacts per case set the fleet's load
+    few = HERE / "few_contacts.yaml"
+    low = _min_fleet(tmp_path, [few], "low")
+    high = _min_fleet(tmp_path, [few, HERE / "more_contacts.yaml"], "high")
     lo, hi = low["sweep"]["parameters"][0], high["sweep"]["parameters"][0]
     assert lo["values"] == hi["values"] == [1, 2, 3]
     # more contacts per case: more people to move, never a better chance with the same fleet
@@ -83,7 +85,7 @@ def test_tornado_ranks_the_parameter_that_matters_first(tmp_path: Path) -> None:
     doc, _ = sweep(
         SCENARIO,
         [f"{VEHICLES}=1,3", "subjects.tracing.full_trajectory.median=6,12"],
-        plans=[HERE / "small_vans.yaml"],
+        plans=[HERE / "few_contacts.yaml"],
         objective="initial-investigation-24h",
         runs=6,
         workers=1,

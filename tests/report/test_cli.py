@@ -7,10 +7,13 @@ suite fast; the exit-code mapping is the one the installed command uses.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
 from sim.cli import main
+
+TWO_DAYS = str(Path(__file__).resolve().parent / "two_days.yaml")
 
 
 def _drill(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
@@ -26,7 +29,9 @@ def _drill(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
 
 def test_run_writes_report_by_default(tmp_path, monkeypatch, capsys):
     out = tmp_path / "run"
-    code, _, err = _drill(monkeypatch, capsys, "run", "--seed", "4", "--out", str(out), "--json")
+    code, _, err = _drill(
+        monkeypatch, capsys, "run", "--plan", TWO_DAYS, "--seed", "4", "--out", str(out), "--json"
+    )
     assert code == 0, err
     assert (out / "report.html").exists() and (out / "report.md").exists()
     assert (out / "improvement_plan.csv").exists()
@@ -46,7 +51,9 @@ def test_bad_report_input_exits_2_with_one_line(tmp_path, monkeypatch, capsys, a
 def test_no_report(tmp_path, monkeypatch, capsys):
     out = tmp_path / "run"
     code, _, err = _drill(
-        monkeypatch, capsys, "run", "--seed", "4", "--out", str(out), "--no-report", "--json"
+        monkeypatch,
+        capsys,
+        *("run", "--plan", TWO_DAYS, "--seed", "4", "--out", str(out), "--no-report", "--json"),
     )
     assert code == 0, err
     assert (out / "summary.json").exists() and not (out / "report.html").exists()

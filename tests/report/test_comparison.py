@@ -22,6 +22,12 @@ def _metric(values):
     }
 
 
+NONE = dict.fromkeys(("mean", "median", "p5", "p95", "ci_low", "ci_high")) | {"values": []}
+"""A metric of a plan whose replications all failed (``describe([])``)."""
+ONE = {"mean": 3.0, "median": 3.0, "p5": 3.0, "p95": 3.0, "ci_low": None, "ci_high": None}
+"""A metric with one value: no t interval."""
+
+
 def _comparison() -> dict:
     rng = np.random.default_rng(1)
     base, more = rng.gamma(4, 3, 40).round(2), rng.gamma(4, 2, 40).round(2)
@@ -33,12 +39,18 @@ def _comparison() -> dict:
         "plans": [
             {"id": "baseline", "title": {"zh": "基线<b>", "en": "Baseline<b>"}},
             {"id": "more-vehicles", "title": {"zh": "增加车辆", "en": "More vehicles"}},
+            {"id": "failed", "title": {"zh": "全部失败", "en": "All failed"}},
         ],
         "metrics": {
-            "infections": {"baseline": _metric(base), "more-vehicles": _metric(more)},
+            "infections": {
+                "baseline": _metric(base),
+                "more-vehicles": _metric(more),
+                "failed": NONE,
+            },
             "max_isolation_delay_h": {
                 "baseline": _metric(base / 2),
                 "more-vehicles": _metric(more / 2),
+                "failed": ONE | {"values": [3.0]},
             },
         },
         "objectives": {
@@ -59,6 +71,7 @@ def _comparison() -> dict:
                         "ci_high": 0.96,
                         "achieved_h": list(more),
                     },
+                    "failed": {"p_met": None, "ci_low": None, "ci_high": None, "achieved_h": []},
                 },
             }
         },
@@ -71,7 +84,16 @@ def _comparison() -> dict:
                 "ci_low": -6.0,
                 "ci_high": -1.0,
                 "significant": True,
-            }
+            },
+            {  # no paired replications: no difference, no interval
+                "plan": "failed",
+                "baseline": "baseline",
+                "metric": "infections",
+                "mean_diff": None,
+                "ci_low": None,
+                "ci_high": None,
+                "significant": False,
+            },
         ],
     }
 
@@ -86,6 +108,8 @@ def test_comparison_report(tmp_path):
     assert "基线&lt;b&gt;" in html and "基线<b>" not in html
     assert "40% [26, 56]" in html and "90% [77, 96]" in html
     assert "是" in html  # the significant difference
+    # a plan without replications and a metric with one value render as dashes
+    assert "全部失败" in html and "—" in html
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "(plots/achievement.png)" in md
     en = write_report(tmp_path, "en").read_text(encoding="utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sim.api import FLAGSHIP, run_drill, write_run
 from sim.report import write_report
 from sim.scenario import load_scenario
@@ -19,7 +21,7 @@ def test_script_in_title_and_agent_names_is_escaped(tmp_path):
     text = text.replace("{zh: 流调溯源专班,", f'{{zh: "流调{EVIL}",', 1)
     path = tmp_path / "evil.yaml"
     path.write_text(text, encoding="utf-8")
-    scn = load_scenario(path)
+    scn = load_scenario(path, [Path(__file__).resolve().parent / "two_days.yaml"])
     assert EVIL in scn.meta.title.zh and EVIL in scn.agents["transfer_tf"].name.zh
     out = write_run(run_drill(scn, seed=2), tmp_path / "run")
     html = write_report(out, "zh").read_text(encoding="utf-8")
