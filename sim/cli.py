@@ -37,6 +37,13 @@ class BadInput(Exception):
     """An argument that cannot be used (exit code 2)."""
 
 
+def _check_lang(value: str) -> str:
+    """Every command speaks zh (default) or en; anything else is a usage error (exit 2)."""
+    if value not in ("zh", "en"):
+        raise typer.BadParameter("must be zh or en")
+    return value
+
+
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="show tracebacks")] = False,
@@ -67,7 +74,9 @@ def run(
     seed: Annotated[int | None, typer.Option(help="random seed (default: the scenario's)")] = None,
     out: Annotated[Path | None, typer.Option(help="output directory")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
-    lang: Annotated[str, typer.Option(help="language of the summary and report: zh or en")] = "zh",
+    lang: Annotated[
+        str, typer.Option(help="language of the summary and report: zh or en", callback=_check_lang)
+    ] = "zh",
     no_report: Annotated[
         bool, typer.Option("--no-report", help="skip the after-action report")
     ] = False,
@@ -75,8 +84,6 @@ def run(
     """Run one scripted drill; write the event log, summary and after-action report."""
     if seed is not None and seed < 0:
         raise BadInput("--seed must be >= 0")
-    if lang not in ("zh", "en"):
-        raise BadInput("--lang must be zh or en")
     scn = load_scenario(scenario or FLAGSHIP, plan or [])
     result = run_drill(scn, seed)
     target = write_run(result, out or default_out(scn, result.seed))
@@ -92,11 +99,11 @@ def run(
 @app.command()
 def report(
     directory: Annotated[Path, typer.Argument(help="run or comparison directory")],
-    lang: Annotated[str, typer.Option(help="report language: zh or en")] = "zh",
+    lang: Annotated[
+        str, typer.Option(help="report language: zh or en", callback=_check_lang)
+    ] = "zh",
 ) -> None:
     """Write report.html and report.md (after-action report) for a run or comparison."""
-    if lang not in ("zh", "en"):
-        raise BadInput("--lang must be zh or en")
     try:
         html = _write_report(directory, lang)
     except _report_input_error() as err:
@@ -111,7 +118,9 @@ def play(
     answers: Annotated[
         Path | None, typer.Option(help="replay recorded answers (YAML) without a terminal")
     ] = None,
-    lang: Annotated[str, typer.Option(help="language of the console: zh or en")] = "zh",
+    lang: Annotated[
+        str, typer.Option(help="language of the console: zh or en", callback=_check_lang)
+    ] = "zh",
     seed: Annotated[
         int | None, typer.Option(help="random seed (default: the answer file's, the scenario's)")
     ] = None,
@@ -125,8 +134,6 @@ def play(
 
     if seed is not None and seed < 0:
         raise BadInput("--seed must be >= 0")
-    if lang not in ("zh", "en"):
-        raise BadInput("--lang must be zh or en")
     scn = load_scenario(scenario, plan or [])
     if answers is not None:
         sheet = load_answers(answers, scn)
@@ -155,7 +162,9 @@ def network(
     plan: PlanOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the analysis as JSON")] = False,
     out: Annotated[Path | None, typer.Option(help="directory for network.png")] = None,
-    lang: Annotated[str, typer.Option(help="language of text and drawing: zh or en")] = "zh",
+    lang: Annotated[
+        str, typer.Option(help="language of text and drawing: zh or en", callback=_check_lang)
+    ] = "zh",
     run_dir: Annotated[
         Path | None, typer.Option("--run", help="run directory: colour the drawing by load")
     ] = None,
@@ -163,8 +172,6 @@ def network(
     """Responsibility analysis: R/A per subject, gaps, single points of failure, overload."""
     from sim.network.cli import network_command
 
-    if lang not in ("zh", "en"):
-        raise BadInput("--lang must be zh or en")
     if run_dir is not None and not (run_dir / "events.jsonl").is_file():
         raise BadInput(f"--run {run_dir}: no events.jsonl there")
     scn = load_scenario(scenario, plan or [])
@@ -270,14 +277,14 @@ def compare(
         typer.Option(help="CI half-width: H (relative to the mean) or METRIC=H; repeatable"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print comparison.json")] = False,
-    lang: Annotated[str, typer.Option(help="language of tables and report: zh or en")] = "zh",
+    lang: Annotated[
+        str, typer.Option(help="language of tables and report: zh or en", callback=_check_lang)
+    ] = "zh",
 ) -> None:
     """Compare plans over many paired replications; write results.sqlite and comparison.json."""
     from sim.experiment import compare as run_compare
     from sim.experiment import parse_precision
 
-    if lang not in ("zh", "en"):
-        raise BadInput("--lang must be zh or en")
     doc, target = _experiment_call(
         run_compare,
         scenario,
@@ -315,13 +322,13 @@ def sweep(
     out: Annotated[Path | None, typer.Option(help="sweep directory")] = None,
     resume: Annotated[bool, typer.Option(help="finish a stored sweep; refuse if changed")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print comparison.json")] = False,
-    lang: Annotated[str, typer.Option(help="language of tables and report: zh or en")] = "zh",
+    lang: Annotated[
+        str, typer.Option(help="language of tables and report: zh or en", callback=_check_lang)
+    ] = "zh",
 ) -> None:
     """Capacity sweep: the smallest value meeting an objective with probability >= target."""
     from sim.experiment import sweep as run_sweep
 
-    if lang not in ("zh", "en"):
-        raise BadInput("--lang must be zh or en")
     doc, target_dir = _experiment_call(
         run_sweep,
         scenario,

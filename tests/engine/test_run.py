@@ -146,7 +146,7 @@ def test_bad_arguments_exit_2(tmp_path) -> None:
     [
         (["run", "/nonexistent/missing.yaml"], "file not found"),
         (["run", "--no-such-option"], "No such option"),
-        (["run", "--lang", "fr"], "--lang must be zh or en"),
+        (["run", "--lang", "fr"], "must be zh or en"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(monkeypatch, capsys, args, message) -> None:
