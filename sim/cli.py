@@ -406,10 +406,10 @@ def main() -> None:
     except typer.Abort:
         print("drill: aborted", file=sys.stderr)
         sys.exit(130)
-    except typer.exceptions.TyperException as exc:  # usage errors: exit 2 with click's message
-        show = getattr(exc, "show", None)
-        if show is not None:
-            show()
+    except typer.exceptions.TyperException as exc:  # usage errors: one line, exit 2
+        message = getattr(exc, "format_message", None)
+        text = message() if message is not None else str(exc)
+        print(f"drill: error: {text} (see drill --help)", file=sys.stderr)
         sys.exit(getattr(exc, "exit_code", 2))
     except Exception as exc:  # the last line of defence of a CLI
         if _state["debug"]:
