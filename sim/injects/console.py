@@ -17,44 +17,11 @@ from rich.table import Table
 
 from sim.injects.msel import Response
 from sim.injects.play import situation
+from sim.report.locale import t
 
 if TYPE_CHECKING:
     from sim.engine.world import World
     from sim.injects.schema import Inject
-
-TEXT: dict[str, dict[str, str]] = {
-    "situation": {"zh": "态势", "en": "Situation"},
-    "clock": {"zh": "时间", "en": "Clock"},
-    "cases": {"zh": "确诊病例", "en": "Confirmed cases"},
-    "contacts": {"zh": "密接 判定/隔离", "en": "Contacts identified/isolated"},
-    "rooms": {"zh": "隔离房间剩余", "en": "Quarantine rooms left"},
-    "queues": {"zh": "排队任务", "en": "Queued tasks"},
-    "at_risk": {"zh": "存在风险的目标", "en": "Objectives at risk"},
-    "none": {"zh": "无", "en": "none"},
-    "breached": {"zh": "已超时", "en": "breached"},
-    "at_risk_s": {"zh": "临近时限", "en": "at risk"},
-    "inject": {"zh": "注入事件", "en": "Inject"},
-    "target": {"zh": "对象", "en": "Target"},
-    "called": {"zh": "电话连线", "en": "Phoning"},
-    "expected": {"zh": "导演组备注·期望行动", "en": "Controller note · expected action"},
-    "choose": {
-        "zh": "请选择（编号或选项名；? 临时点题；回车 = {d}）",
-        "en": "Choose (number or option id; ? ad-hoc question; Enter = {d})",
-    },
-    "answer": {
-        "zh": "{who} 的回答（? 临时点题）",
-        "en": "Answer of {who} (? ad-hoc question)",
-    },
-    "respond": {
-        "zh": "{who} 的应答（回车跳过；? 临时点题）",
-        "en": "Response of {who} (Enter to skip; ? ad-hoc question)",
-    },
-    "question": {"zh": "临时点题 问题", "en": "Ad-hoc question"},
-    "q_answer": {"zh": "现场应答", "en": "Answer on the spot"},
-    "recorded": {"zh": "已记录", "en": "recorded"},
-    "invalid": {"zh": "无效选项：{v}", "en": "not an option: {v}"},
-    "chosen": {"zh": "已选择：{o}", "en": "chosen: {o}"},
-}
 
 
 class LiveConsole:
@@ -65,7 +32,7 @@ class LiveConsole:
         self.console = console or Console(highlight=False)
 
     def t(self, key: str, **kw: str) -> str:
-        return TEXT[key][self.lang].format(**kw)
+        return t(f"play.{key}", self.lang, **kw)
 
     def _ask(self, prompt: str) -> str:
         try:

@@ -1,5 +1,5 @@
 # ruff: noqa: E501 -- a string table reads best one entry per line
-"""Every string a report reader sees, in Chinese (default) and English, in one table.
+"""Every string a reader sees — reports and the live-play console — in zh (default) and en.
 
 Event-kind labels come from :mod:`sim.engine.events`; task names, causes, ratings
 and section headings live here.  ``t(key, lang, **fields)`` formats one entry;
@@ -197,6 +197,38 @@ STRINGS: dict[str, dict[str, str]] = {
     "handoff_edge": {"zh": "交接", "en": "handoff"},
     "reports_to_edge": {"zh": "隶属", "en": "reports to"},
     "no_data": {"zh": "日志中无相关事件", "en": "no such events in the log"},
+    # the live-play console (drill play) ------------------------------------
+    "play.situation": {"zh": "态势", "en": "Situation"},
+    "play.clock": {"zh": "时间", "en": "Clock"},
+    "play.cases": {"zh": "确诊病例", "en": "Confirmed cases"},
+    "play.contacts": {"zh": "密接 判定/隔离", "en": "Contacts identified/isolated"},
+    "play.rooms": {"zh": "隔离房间剩余", "en": "Quarantine rooms left"},
+    "play.queues": {"zh": "排队任务", "en": "Queued tasks"},
+    "play.at_risk": {"zh": "存在风险的目标", "en": "Objectives at risk"},
+    "play.none": {"zh": "无", "en": "none"},
+    "play.breached": {"zh": "已超时", "en": "breached"},
+    "play.at_risk_s": {"zh": "临近时限", "en": "at risk"},
+    "play.inject": {"zh": "注入事件", "en": "Inject"},
+    "play.target": {"zh": "对象", "en": "Target"},
+    "play.called": {"zh": "电话连线", "en": "Phoning"},
+    "play.expected": {"zh": "导演组备注·期望行动", "en": "Controller note · expected action"},
+    "play.choose": {
+        "zh": "请选择（编号或选项名；? 临时点题；回车 = {d}）",
+        "en": "Choose (number or option id; ? ad-hoc question; Enter = {d})",
+    },
+    "play.answer": {
+        "zh": "{who} 的回答（? 临时点题）",
+        "en": "Answer of {who} (? ad-hoc question)",
+    },
+    "play.respond": {
+        "zh": "{who} 的应答（回车跳过；? 临时点题）",
+        "en": "Response of {who} (Enter to skip; ? ad-hoc question)",
+    },
+    "play.question": {"zh": "临时点题 问题", "en": "Ad-hoc question"},
+    "play.q_answer": {"zh": "现场应答", "en": "Answer on the spot"},
+    "play.recorded": {"zh": "已记录", "en": "recorded"},
+    "play.invalid": {"zh": "无效选项：{v}", "en": "not an option: {v}"},
+    "play.chosen": {"zh": "已选择：{o}", "en": "chosen: {o}"},
 }
 
 TASKS: dict[str, dict[str, str]] = {
