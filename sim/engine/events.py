@@ -118,8 +118,3 @@ EVENT_KINDS: dict[str, Kind] = {
     "rumour_spread": Kind("injects", "网络谣言出现", "rumour spreading"),
     "rumour_answered": Kind("injects", "谣言已回应", "rumour answered"),
 }
-
-
-def label(kind: str, lang: str = "zh") -> str:
-    """The human label of an event kind in ``lang`` (zh or en)."""
-    return EVENT_KINDS[kind].label(lang)

@@ -95,9 +95,6 @@ class World:
     def responsible(self, subject: str) -> list[str]:
         return list(self.scenario.responsibilities[subject].responsible)
 
-    def accountable(self, subject: str) -> str:
-        return self.scenario.responsibilities[subject].accountable
-
     def handoff(
         self, src: str, dst: str, subject: str, entity: str | int, **details: Any
     ) -> Generator[Any, Any, None]:
