@@ -107,23 +107,21 @@ class StaffedAgent:
 
         Returns the hours spent waiting in the queue.
         """
-        env, log = self.world.env, self.world.log
+        env, record, aid = self.world.env, self.world.log.record, self.id
         asked = env.now
         queue_len = len(self.resource.queue)
         with self.resource.request(priority=priority) as req:
             yield req
-            wait = env.now - asked
-            log.append(
-                env.now,
+            now = env.now
+            wait = now - asked
+            record(
+                now,
                 "task_start",
                 subject,
-                self.id,
+                aid,
                 entity,
-                task=task,
-                wait_h=round(wait, 6),
-                queue=queue_len,
-                **details,
+                {"task": task, "wait_h": round(wait, 6), "queue": queue_len, **details},
             )
             yield env.timeout(duration)
-            log.append(env.now, "task_end", subject, self.id, entity, task=task, **details)
+            record(env.now, "task_end", subject, aid, entity, {"task": task, **details})
         return wait

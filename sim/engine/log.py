@@ -54,6 +54,8 @@ class EventLog:
         self.events: list[Event] = []
         self._by_kind: dict[str, list[Event]] = {}
         self._subscribers: dict[str, list[Callable[[Event], None]]] = {}
+        self._counts: dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[int, int]] = {}
+        """``count`` queries → (events of the kind examined so far, how many matched)."""
 
     def _add(self, event: Event) -> None:
         self.events.append(event)
@@ -62,14 +64,43 @@ class EventLog:
     def append(
         self, t: float, kind: str, subject: str, agent: str = "", entity: str = "", **details: Any
     ) -> Event:
+        """Log an event of a declared ``kind``; its subscribers hear it at once."""
+        return self.record(t, kind, subject, agent, entity, details)
+
+    def record(
+        self, t: float, kind: str, subject: str, agent: str, entity: Any, details: dict[str, Any]
+    ) -> Event:
+        """:meth:`append` with ``details`` as a dict the log takes ownership of.
+
+        The engine's hot paths (``World.emit``, ``StaffedAgent.work``) already hold
+        the details as a dict; passing it on as is saves repacking ``**details``
+        on each of the tens of thousands of events of a replication.
+        """
         if kind not in EVENT_KINDS:
             raise KeyError(f"undeclared event kind '{kind}' (declare it in sim/engine/events.py)")
+        events = self.events
         event = _new(
-            Event, (len(self.events), float(t), subject, agent, kind, str(entity), details)
+            Event,
+            (
+                len(events),
+                t if type(t) is float else float(t),
+                subject,
+                agent,
+                kind,
+                entity if type(entity) is str else str(entity),
+                details,
+            ),
         )
-        self._add(event)
-        for callback in self._subscribers.get(kind, ()):
-            callback(event)
+        events.append(event)
+        same = self._by_kind.get(kind)
+        if same is None:
+            self._by_kind[kind] = [event]
+        else:
+            same.append(event)
+        callbacks = self._subscribers.get(kind)
+        if callbacks:
+            for callback in callbacks:
+                callback(event)
         return event
 
     def subscribe(self, kind: str, callback: Callable[[Event], None]) -> None:
@@ -94,6 +125,23 @@ class EventLog:
     def first(self, kind: str, **where: Any) -> Event | None:
         found = self.of(kind, **where)
         return found[0] if found else None
+
+    def count(self, kind: str, **where: Any) -> int:
+        """``len(self.of(kind, **where))``, examining only events appended since the last call.
+
+        For a figure asked for again and again while the run goes on (the rooms
+        taken, on every ``isolated`` event): each event is looked at once, so the
+        cost no longer grows with the length of the log.  ``where`` values must be
+        hashable.
+        """
+        key = (kind, tuple(sorted(where.items())))
+        seen, total = self._counts.get(key, (0, 0))
+        events = self._by_kind.get(kind, [])
+        for e in events[seen:]:
+            if all(_field(e, k) == v for k, v in where.items()):
+                total += 1
+        self._counts[key] = (len(events), total)
+        return total
 
     def write_csv(self, path: Path) -> None:
         with path.open("w", newline="", encoding="utf-8") as fh:

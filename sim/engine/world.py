@@ -67,7 +67,7 @@ class World:
         self, kind: str, subject: str, agent: str = "", entity: str | int = "", **details: Any
     ) -> Event:
         """Log an event at the current time; subscribers react to it."""
-        return self.log.append(self.env.now, kind, subject, agent, str(entity), **details)
+        return self.log.record(self.env.now, kind, subject, agent, entity, details)
 
     def on(self, kind: str, callback: Callable[[Event], Any]) -> None:
         """Run ``callback(event)`` for every event of ``kind``.

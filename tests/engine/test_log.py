@@ -1,0 +1,18 @@
+"""The event log's incremental count agrees with a full recount at every point."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sim.engine.log import EventLog
+
+
+@given(st.lists(st.tuples(st.sampled_from(["isolated", "handoff"]), st.sampled_from("abc"))))
+def test_count_equals_recount_while_the_log_grows(appends: list[tuple[str, str]]) -> None:
+    log = EventLog()
+    for kind, mode in appends:
+        log.append(0.0, kind, "s", mode=mode)
+        for k in ("isolated", "handoff"):
+            assert log.count(k, mode="a") == len(log.of(k, mode="a"))
+            assert log.count(k) == len(log.of(k))
