@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Generator
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import simpy
+from simpy.resources.resource import PriorityRequest
 
 from sim.scenario.schema import Agent as AgentSpec
 
@@ -17,8 +20,25 @@ from sim.engine.priority import ROSTER as _ROSTER
 from sim.engine.priority import ROUTINE
 
 
+_KEY = attrgetter("key")
+
+
+class _StaffQueue(list[PriorityRequest]):
+    """SimPy's ``SortedQueue`` order, kept by bisection instead of a full re-sort.
+
+    ``SortedQueue.append`` re-sorts the whole queue on every request; inserting
+    after the last request of equal or lower key gives the same order (the sort
+    is stable) in O(log n) comparisons.
+    """
+
+    def append(self, item: PriorityRequest) -> None:
+        insort(self, item, key=_KEY)
+
+
 class _StaffPool(simpy.PriorityResource):
     """A priority resource whose capacity can grow while the simulation runs."""
+
+    PutQueue = _StaffQueue
 
     def grow(self, k: int) -> None:
         """Add ``k`` slots and hand them to waiting requests at once."""
@@ -41,7 +61,7 @@ class StaffedAgent:
         self.spec = spec
         self.resource = _StaffPool(world.env, capacity=spec.staff)
         self.staff = spec.staff
-        self._absent: list[simpy.PriorityRequest] = []
+        self._absent: list[PriorityRequest] = []
         off = spec.staff - min(spec.duty.off_duty_staff, spec.staff)
         if not spec.duty.always and off > 0:
             world.env.process(self._roster(off))
