@@ -19,7 +19,6 @@ from sim.engine.priority import ABSENT as _ABSENT
 from sim.engine.priority import ROSTER as _ROSTER
 from sim.engine.priority import ROUTINE
 
-
 _KEY = attrgetter("key")
 
 

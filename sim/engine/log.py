@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -40,6 +41,7 @@ class Event(NamedTuple):
         }
 
 
+_SEQ = attrgetter("seq")
 _new = tuple.__new__  # builds an Event without NamedTuple's argument parsing
 
 
@@ -121,6 +123,13 @@ class EventLog:
         if not where:
             return list(events)
         return [e for e in events if all(_field(e, k) == v for k, v in where.items())]
+
+    def among(self, *kinds: str) -> list[Event]:
+        """Events of any of ``kinds``, in log order: a pass over only those kinds."""
+        lists = [self._by_kind[k] for k in dict.fromkeys(kinds) if k in self._by_kind]
+        if len(lists) == 1:
+            return list(lists[0])
+        return sorted((e for same in lists for e in same), key=_SEQ)
 
     def first(self, kind: str, **where: Any) -> Event | None:
         found = self.of(kind, **where)

@@ -27,8 +27,8 @@ from datetime import datetime
 from typing import Any
 
 from sim.engine.log import Event, EventLog
-from sim.evaluation.objectives import _matches
-from sim.scenario.schema import EventMatch, Measure
+from sim.evaluation.objectives import first_match, firsts
+from sim.scenario.schema import Measure
 
 PRIORITY = {"work": 0, "queue": 1, "handoff": 2, "vehicle_queue": 3}
 EPS = 1e-4
@@ -91,17 +91,17 @@ class Finding:
 def locate(log: EventLog, m: Measure, standard_h: float) -> Located:
     """The clock start, end and critical entity chain of measure ``m`` in ``log``."""
     if m.per == "none":
-        start = next((e for e in log if _matches(e, m.start)), None)
+        start = first_match(log, m.start)
         if start is None:
             return Located(None, None)
-        end = next((e for e in log if e.t >= start.t and _matches(e, m.end)), None)
+        end = first_match(log, m.end, since=start.t)
         chain = [start.entity] + ([end.entity] if end and end.entity != start.entity else [])
         return Located(
             start.t, end.t if end else None, chain, 1, int(_late(start, end, standard_h))
         )
-    starts = _firsts(log, m.start)
-    ends = _firsts(log, m.end)
-    clock = next((e for e in log if _matches(e, m.clock_from)), None) if m.clock_from else None
+    starts = firsts(log, m.start)
+    ends = firsts(log, m.end)
+    clock = first_match(log, m.clock_from) if m.clock_from else None
     if not starts or (m.clock_from is not None and clock is None):
         return Located(None, None)
     spans: dict[str, float | None] = {}
@@ -122,14 +122,6 @@ def locate(log: EventLog, m: Measure, standard_h: float) -> Located:
 
 def _late(start: Event, end: Event | None, standard_h: float) -> bool:
     return end is None or end.t - start.t > standard_h
-
-
-def _firsts(log: EventLog, m: EventMatch) -> dict[str, Event]:
-    out: dict[str, Event] = {}
-    for e in log:
-        if e.entity not in out and _matches(e, m):
-            out[e.entity] = e
-    return out
 
 
 def _linked(log: EventLog, person: str) -> set[str]:
@@ -376,7 +368,7 @@ def fleet_evidence(log: EventLog, team: str) -> dict[str, Any]:
     vehicles = max(int(e.details.get("vehicles", 0) or 0) for e in trips)
     saturated = sum(1 for e in trips if int(e.details.get("vehicles_busy", 0) or 0) >= vehicles)
     waits = []
-    requested = {e.entity: e.t for e in log if e.kind == "transfer_requested"}
+    requested = {e.entity: e.t for e in log.of(VEHICLE_REQUEST)}
     for e in trips:
         for p in e.details.get("persons") or []:
             if p in requested:
@@ -399,8 +391,8 @@ def resource_findings(log: EventLog) -> list[Finding]:
     """Resources that ran out during the run, from their own events."""
     out: list[Finding] = []
     seen: set[str] = set()
-    for e in log:
-        if e.kind == "site_full" and e.entity not in seen:
+    for e in log.of("site_full"):
+        if e.entity not in seen:
             seen.add(e.entity)
             out.append(
                 Finding(

@@ -28,37 +28,46 @@ def _matches(e: Event, m: EventMatch) -> bool:
     return True
 
 
-def _firsts(log: EventLog, m: EventMatch) -> dict[str, float]:
-    """The time of each entity's first event matching ``m``."""
-    out: dict[str, float] = {}
-    for e in log:
+def firsts(log: EventLog, m: EventMatch) -> dict[str, Event]:
+    """Each entity's first event matching ``m`` (only events of ``m.kind`` are read)."""
+    out: dict[str, Event] = {}
+    for e in log.of(m.kind):
         if e.entity not in out and _matches(e, m):
-            out[e.entity] = e.t
+            out[e.entity] = e
     return out
+
+
+def first_match(log: EventLog, m: EventMatch, since: float | None = None) -> Event | None:
+    """The first event matching ``m`` (at or after hour ``since``), read from its kind."""
+    for e in log.of(m.kind):
+        if (since is None or e.t >= since) and _matches(e, m):
+            return e
+    return None
 
 
 def measure(log: EventLog, m: Measure) -> float | None:
     """Achieved hours for ``m``, or None when the end was never reached."""
     if m.per == "none":
-        start = next((e.t for e in log if _matches(e, m.start)), None)
+        start = first_match(log, m.start)
         if start is None:
             return None
-        end = next((e.t for e in log if e.t >= start and _matches(e, m.end)), None)
-        return None if end is None else end - start
-    starts = _firsts(log, m.start)
+        end = first_match(log, m.end, since=start.t)
+        return None if end is None else end.t - start.t
+    starts = firsts(log, m.start)
     if not starts:
         return None
-    ends = _firsts(log, m.end)
+    ends = firsts(log, m.end)
     clock = None
     if m.clock_from is not None:
-        clock = next((e.t for e in log if _matches(e, m.clock_from)), None)
-        if clock is None:
+        first = first_match(log, m.clock_from)
+        if first is None:
             return None
+        clock = first.t
     spans = []
-    for entity, t0 in starts.items():
+    for entity, began in starts.items():
         if entity not in ends:
             return None
-        spans.append(ends[entity] - (t0 if clock is None else clock))
+        spans.append(ends[entity].t - (began.t if clock is None else clock))
     values = np.asarray(spans)
     if m.agg == "max":
         return float(values.max())

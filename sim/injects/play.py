@@ -98,7 +98,7 @@ def objectives_at_risk(world: World, share: float = 0.75) -> list[dict[str, Any]
 
     ``status`` is ``at_risk`` or ``breached`` (past the standard, not yet achieved).
     """
-    from sim.evaluation.objectives import _firsts, _matches
+    from sim.evaluation.objectives import first_match, firsts
 
     out = []
     log, now = world.log, world.now
@@ -106,16 +106,14 @@ def objectives_at_risk(world: World, share: float = 0.75) -> list[dict[str, Any]
         m = obj.measure
         elapsed: float | None = None
         if m.per == "none":
-            start = next((e.t for e in log if _matches(e, m.start)), None)
-            if start is not None and not any(e.t >= start and _matches(e, m.end) for e in log):
-                elapsed = now - start
+            start = first_match(log, m.start)
+            if start is not None and first_match(log, m.end, since=start.t) is None:
+                elapsed = now - start.t
         else:
-            starts, ends = _firsts(log, m.start), _firsts(log, m.end)
-            clock = None
-            if m.clock_from is not None:
-                clock = next((e.t for e in log if _matches(e, m.clock_from)), None)
+            starts, ends = firsts(log, m.start), firsts(log, m.end)
+            clock = first_match(log, m.clock_from) if m.clock_from is not None else None
             waiting = [
-                t0 if clock is None else clock for ent, t0 in starts.items() if ent not in ends
+                s.t if clock is None else clock.t for ent, s in starts.items() if ent not in ends
             ]
             if waiting:
                 elapsed = now - min(waiting)

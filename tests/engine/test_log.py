@@ -1,4 +1,4 @@
-"""The event log's incremental count agrees with a full recount at every point."""
+"""The event log's indexed reads (incremental count, kinds in log order) equal full scans."""
 
 from __future__ import annotations
 
@@ -16,3 +16,11 @@ def test_count_equals_recount_while_the_log_grows(appends: list[tuple[str, str]]
         for k in ("isolated", "handoff"):
             assert log.count(k, mode="a") == len(log.of(k, mode="a"))
             assert log.count(k) == len(log.of(k))
+
+
+@given(st.lists(st.sampled_from(["isolated", "handoff", "inject"])))
+def test_among_is_the_log_filtered_by_kind(kinds: list[str]) -> None:
+    log = EventLog()
+    for kind in kinds:
+        log.append(0.0, kind, "s")
+    assert log.among("inject", "isolated") == [e for e in log if e.kind in ("isolated", "inject")]
