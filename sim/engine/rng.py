@@ -18,6 +18,11 @@ import numpy as np
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
+_MASK = (1 << 64) - 1
+SMALL = 8
+"""Up to this many ids :meth:`Streams.uniform` mixes in pure Python: numpy's fixed
+cost per call (~50 µs) dwarfs the arithmetic, and the model asks for one or two
+ids thousands of times per replication."""
 
 
 def name_key(name: str) -> int:
@@ -34,12 +39,41 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+def _mix_int(x: int) -> int:
+    """:func:`_mix` on one 64-bit Python int (same bits, no array overhead)."""
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _MASK
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+def _uniform_np(ids: np.ndarray, key: int) -> np.ndarray:
+    """Counter-based uniforms of uint64 ``ids`` under stream-and-slot ``key``."""
+    k = np.uint64(key)
+    with np.errstate(over="ignore"):
+        x = _mix(ids * _GOLD + k)
+        x = _mix(x + k)
+    return ((x >> np.uint64(11)).astype(np.float64) + 0.5) * (1.0 / 2**53)
+
+
+def _uniform_py(ids: list[int], key: int) -> np.ndarray:
+    """:func:`_uniform_np` for a few ids in ``[0, 2**64)``, bit for bit, in pure Python."""
+    gold = 0x9E3779B97F4A7C15
+    out = []
+    for i in ids:
+        x = _mix_int((_mix_int((i * gold + key) & _MASK) + key) & _MASK)
+        out.append(((x >> 11) + 0.5) * (1.0 / 2**53))
+    return np.array(out, dtype=np.float64)
+
+
 class Streams:
     """The random numbers of one replication."""
 
     def __init__(self, seed: int):
         self.seed = int(seed)
         self._generators: dict[str, np.random.Generator] = {}
+        self._bases: dict[str, int] = {}
 
     def gen(self, name: str) -> np.random.Generator:
         """The generator of stream ``name`` (created on first use, then reused)."""
@@ -48,12 +82,24 @@ class Streams:
             self._generators[name] = np.random.Generator(np.random.PCG64(seq))
         return self._generators[name]
 
+    def _key(self, name: str, slot: int) -> int:
+        """The 64-bit key of (seed, stream, slot); the stream's part is cached."""
+        base = self._bases.get(name)
+        if base is None:
+            if not 0 <= self.seed <= _MASK:
+                raise OverflowError(f"seed {self.seed} is not a 64-bit unsigned integer")
+            gold = 0x9E3779B97F4A7C15
+            base = self._bases[name] = _mix_int((self.seed * gold + name_key(name)) & _MASK)
+        if not 0 <= slot <= _MASK:
+            raise OverflowError(f"slot {slot} is not a 64-bit unsigned integer")
+        return _mix_int((base + slot * 0x9E3779B97F4A7C15) & _MASK)
+
     def uniform(self, name: str, ids: np.ndarray | int, slot: int = 0) -> np.ndarray:
         """Uniforms in (0, 1), one per id, fixed by (seed, stream, id, slot) alone."""
-        ids = np.atleast_1d(np.asarray(ids, dtype=np.uint64))
-        with np.errstate(over="ignore"):
-            base = np.asarray([self.seed], dtype=np.uint64) * _GOLD + np.uint64(name_key(name))
-            key = _mix(_mix(base) + np.uint64(slot) * _GOLD)
-            x = _mix(ids * _GOLD + key)
-            x = _mix(x + key)
-        return ((x >> np.uint64(11)).astype(np.float64) + 0.5) * (1.0 / 2**53)
+        key = self._key(name, int(slot))
+        if type(ids) is int and 0 <= ids <= _MASK:
+            return _uniform_py([ids], key)
+        small = isinstance(ids, np.ndarray) and ids.ndim == 1 and 0 < ids.size <= SMALL
+        if small and ids.dtype.kind in "iu" and ids.min() >= 0:
+            return _uniform_py(ids.tolist(), key)
+        return _uniform_np(np.atleast_1d(np.asarray(ids, dtype=np.uint64)), key)

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sim.engine.rng import Streams
+from sim.engine.rng import SMALL, Streams, _mix, _mix_int, _uniform_np, _uniform_py
 
 
 def test_named_streams_do_not_shift_each_other() -> None:
@@ -36,3 +36,32 @@ def test_entity_uniforms_look_uniform() -> None:
     assert hist.min() > 19_000
     assert not np.array_equal(u, Streams(2).uniform("s", np.arange(200_000)))
     assert not np.array_equal(u, Streams(1).uniform("s", np.arange(200_000), slot=1))
+
+
+U64 = st.integers(0, 2**64 - 1)
+
+
+@given(x=U64)
+def test_pure_python_mix_is_numpy_mix(x: int) -> None:
+    assert _mix_int(x) == int(_mix(np.asarray([x], dtype=np.uint64))[0])
+
+
+@given(key=U64, ids=st.lists(U64, min_size=1, max_size=SMALL))
+def test_small_path_is_bit_identical_to_numpy(key: int, ids: list[int]) -> None:
+    fast = _uniform_py(ids, key)
+    ref = _uniform_np(np.asarray(ids, dtype=np.uint64), key)
+    assert fast.dtype == ref.dtype and fast.tobytes() == ref.tobytes()
+
+
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    slot=st.integers(0, 10**6),
+    ids=st.lists(st.integers(0, 10**9), min_size=1, max_size=SMALL),
+)
+def test_uniform_fast_path_equals_array_path(seed: int, slot: int, ids: list[int]) -> None:
+    """Scalars and small arrays (pure Python) give the bits of a large array (numpy)."""
+    s = Streams(seed)
+    padded = s.uniform("stream", np.asarray(ids + [0] * SMALL), slot)[: len(ids)]
+    small = s.uniform("stream", np.asarray(ids), slot)
+    scalars = np.concatenate([s.uniform("stream", i, slot) for i in ids])
+    assert small.tobytes() == padded.tobytes() == scalars.tobytes()
