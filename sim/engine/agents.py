@@ -5,10 +5,12 @@ from __future__ import annotations
 from bisect import insort
 from collections.abc import Generator
 from operator import attrgetter
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import simpy
-from simpy.resources.resource import PriorityRequest
+from simpy.events import PENDING
+from simpy.resources.resource import PriorityRequest, Release, Request
 
 from sim.scenario.schema import Agent as AgentSpec
 
@@ -34,13 +36,95 @@ class _StaffQueue(list[PriorityRequest]):
         insort(self, item, key=_KEY)
 
 
+class _Task(PriorityRequest):
+    """A staff request, built in one step into the state SimPy's constructors give it.
+
+    ``PriorityRequest`` reaches the same state through four ``__init__`` layers
+    and the generic put loop; every task of every agent passes through here.
+    """
+
+    def __init__(self, pool: _StaffPool, priority: int = 0, preempt: bool = True) -> None:
+        env = pool._env
+        self.env = env
+        self.callbacks = []  # SimPy adds the pool's _trigger_get, a no-op here
+        self._value = PENDING
+        self.resource = pool
+        self.proc = env._active_proc
+        self.priority = priority
+        self.preempt = preempt
+        self.time = now = env._now
+        self.key = (priority, now, not preempt)
+        pool.put_queue.append(self)
+        pool._trigger_put(None)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """``Request.__exit__`` in one step: leave the queue; release unless closed."""
+        if self._value is PENDING:
+            self.resource.put_queue.remove(self)
+        if exc_type is not GeneratorExit:
+            _Release(self.resource, self)
+
+
+class _Release(Release):
+    """A release, triggered at once like SimPy's (a release never waits)."""
+
+    def __init__(self, pool: _StaffPool, request: Request) -> None:
+        env = pool._env
+        self.env = env
+        self.callbacks = [pool._trigger_put]
+        self.resource = pool
+        self.proc = env._active_proc
+        self.request = request
+        if request in pool.users:
+            pool.users.remove(request)
+        self._ok = True
+        self._value = None
+        env.schedule(self)
+
+
 class _StaffPool(simpy.PriorityResource):
-    """A priority resource whose capacity can grow while the simulation runs."""
+    """A priority resource whose capacity can grow while the simulation runs.
+
+    Requests and releases create, trigger and schedule the very events SimPy's
+    ``PriorityResource`` does, in the same order, so runs are unchanged; only
+    the generic ``Put``/``Get`` machinery is inlined.  As in SimPy, a freed slot
+    (or :meth:`grow`) hands over to at most one waiting request per call: the
+    resource's ``_do_put`` never asks the put loop to go on.
+    """
 
     PutQueue = _StaffQueue
 
+    def request(self, priority: int = 0, preempt: bool = True) -> PriorityRequest:  # type: ignore[override]
+        return _Task(self, priority, preempt)
+
+    def release(self, request: Request) -> Release:  # type: ignore[override]
+        return _Release(self, request)
+
+    def _trigger_put(self, get_event: Release | None) -> None:
+        """Grant the head of the queue if a slot is free (SimPy's put loop, one step)."""
+        queue = self.put_queue
+        if queue and len(self.users) < self._capacity:
+            req = queue.pop(0)
+            self.users.append(req)
+            req.usage_since = self._env._now
+            req._ok = True
+            req._value = None
+            self._env.schedule(req)
+
+    def _trigger_get(self, put_event: PriorityRequest | None) -> None:
+        """Nothing to do: releases never queue (each is triggered when created).
+
+        SimPy calls this when a request is processed; :class:`_Task` leaves it
+        out of its callbacks for that reason.
+        """
+
     def grow(self, k: int) -> None:
-        """Add ``k`` slots and hand them to waiting requests at once."""
+        """Add ``k`` slots and offer them to the waiting requests."""
         self._capacity += k
         self._trigger_put(None)
 
