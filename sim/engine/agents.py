@@ -9,8 +9,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import simpy
-from simpy.events import PENDING
-from simpy.resources.resource import PriorityRequest, Release, Request
+from simpy.events import PENDING, EventCallbacks
+from simpy.resources.resource import PriorityRequest, Release, Request, SortedQueue
 
 from sim.scenario.schema import Agent as AgentSpec
 
@@ -24,7 +24,7 @@ from sim.engine.priority import ROUTINE
 _KEY = attrgetter("key")
 
 
-class _StaffQueue(list[PriorityRequest]):
+class _StaffQueue(SortedQueue):
     """SimPy's ``SortedQueue`` order, kept by bisection instead of a full re-sort.
 
     ``SortedQueue.append`` re-sorts the whole queue on every request; inserting
@@ -43,10 +43,12 @@ class _Task(PriorityRequest):
     and the generic put loop; every task of every agent passes through here.
     """
 
+    resource: _StaffPool
+
     def __init__(self, pool: _StaffPool, priority: int = 0, preempt: bool = True) -> None:
         env = pool._env
         self.env = env
-        self.callbacks = []  # SimPy adds the pool's _trigger_get, a no-op here
+        self.callbacks: EventCallbacks = []  # not SimPy's _trigger_get: a no-op here
         self._value = PENDING
         self.resource = pool
         self.proc = env._active_proc

@@ -99,7 +99,12 @@ class Streams:
         key = self._key(name, int(slot))
         if type(ids) is int and 0 <= ids <= _MASK:
             return _uniform_py([ids], key)
-        small = isinstance(ids, np.ndarray) and ids.ndim == 1 and 0 < ids.size <= SMALL
-        if small and ids.dtype.kind in "iu" and ids.min() >= 0:
+        if (
+            isinstance(ids, np.ndarray)
+            and ids.ndim == 1
+            and 0 < ids.size <= SMALL
+            and ids.dtype.kind in "iu"
+            and ids.min() >= 0
+        ):
             return _uniform_py(ids.tolist(), key)
         return _uniform_np(np.atleast_1d(np.asarray(ids, dtype=np.uint64)), key)
