@@ -67,7 +67,7 @@ def run_drill(
     """
     seed = scenario.meta.seed if seed is None else int(seed)
     world = build_world(scenario, seed, facilitator)
-    world.env.run(until=scenario.meta.duration_h)
+    world.run(scenario.meta.duration_h)
     msel.finish(world)
     world.emit("run_end", "engine", entity=scenario.meta.id)
     return RunResult(scenario, seed, world.log, summarize(scenario, world.log, seed))

@@ -212,12 +212,13 @@ class StaffedAgent:
 
         Returns the hours spent waiting in the queue.
         """
-        env, record, aid = self.world.env, self.world.log.record, self.id
-        asked = env.now
-        queue_len = len(self.resource.queue)
-        with self.resource.request(priority=priority) as req:
+        pool, record, aid = self.resource, self.world.log.record, self.id
+        env = pool._env
+        asked = env._now
+        queue_len = len(pool.put_queue)
+        with _Task(pool, priority) as req:
             yield req
-            now = env.now
+            now = env._now
             wait = now - asked
             record(
                 now,
@@ -228,5 +229,5 @@ class StaffedAgent:
                 {"task": task, "wait_h": round(wait, 6), "queue": queue_len, **details},
             )
             yield env.timeout(duration)
-            record(env.now, "task_end", subject, aid, entity, {"task": task, **details})
+            record(env._now, "task_end", subject, aid, entity, {"task": task, **details})
         return wait
