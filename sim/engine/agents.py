@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Generator
+from heapq import heappush
 from operator import attrgetter
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import simpy
-from simpy.events import PENDING, EventCallbacks
+from simpy.events import NORMAL, PENDING, EventCallbacks, Timeout
 from simpy.resources.resource import PriorityRequest, Release, Request, SortedQueue
 
 from sim.scenario.schema import Agent as AgentSpec
@@ -86,7 +87,7 @@ class _Release(Release):
             pool.users.remove(request)
         self._ok = True
         self._value = None
-        env.schedule(self)
+        heappush(env._queue, (env._now, NORMAL, next(env._eid), self))  # env.schedule(self)
 
 
 class _StaffPool(simpy.PriorityResource):
@@ -113,10 +114,11 @@ class _StaffPool(simpy.PriorityResource):
         if queue and len(self.users) < self._capacity:
             req = queue.pop(0)
             self.users.append(req)
-            req.usage_since = self._env._now
+            env = self._env
+            req.usage_since = now = env._now
             req._ok = True
             req._value = None
-            self._env.schedule(req)
+            heappush(env._queue, (now, NORMAL, next(env._eid), req))  # env.schedule(req)
 
     def _trigger_get(self, put_event: PriorityRequest | None) -> None:
         """Nothing to do: releases never queue (each is triggered when created).
@@ -228,6 +230,6 @@ class StaffedAgent:
                 entity,
                 {"task": task, "wait_h": round(wait, 6), "queue": queue_len, **details},
             )
-            yield env.timeout(duration)
+            yield Timeout(env, duration)
             record(env._now, "task_end", subject, aid, entity, {"task": task, **details})
         return wait

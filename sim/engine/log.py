@@ -56,6 +56,8 @@ class EventLog:
         self.events: list[Event] = []
         self._by_kind: dict[str, list[Event]] = {}
         self._subscribers: dict[str, list[Callable[[Event], None]]] = {}
+        self._routes: dict[str, tuple[list[Event], list[Callable[[Event], None]]]] = {}
+        """Per kind seen by :meth:`record`: its ``_by_kind`` list and subscribers (one lookup)."""
         self._counts: dict[tuple[str, tuple[tuple[str, Any], ...]], tuple[int, int]] = {}
         """``count`` queries → (events of the kind examined so far, how many matched)."""
 
@@ -78,8 +80,10 @@ class EventLog:
         the details as a dict; passing it on as is saves repacking ``**details``
         on each of the tens of thousands of events of a replication.
         """
-        if kind not in EVENT_KINDS:
-            raise KeyError(f"undeclared event kind '{kind}' (declare it in sim/engine/events.py)")
+        route = self._routes.get(kind)
+        if route is None:
+            route = self._route(kind)
+        same, callbacks = route
         events = self.events
         event = _new(
             Event,
@@ -94,16 +98,19 @@ class EventLog:
             ),
         )
         events.append(event)
-        same = self._by_kind.get(kind)
-        if same is None:
-            self._by_kind[kind] = [event]
-        else:
-            same.append(event)
-        callbacks = self._subscribers.get(kind)
+        same.append(event)
         if callbacks:
             for callback in callbacks:
                 callback(event)
         return event
+
+    def _route(self, kind: str) -> tuple[list[Event], list[Callable[[Event], None]]]:
+        """Check ``kind`` is declared, once; then its index list and subscribers, together."""
+        if kind not in EVENT_KINDS:
+            raise KeyError(f"undeclared event kind '{kind}' (declare it in sim/engine/events.py)")
+        route = self._by_kind.setdefault(kind, []), self._subscribers.setdefault(kind, [])
+        self._routes[kind] = route
+        return route
 
     def subscribe(self, kind: str, callback: Callable[[Event], None]) -> None:
         """Call ``callback(event)`` whenever an event of ``kind`` is appended."""

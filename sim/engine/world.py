@@ -13,10 +13,12 @@ import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from types import GeneratorType
 from typing import Any
 
 import numpy as np
 import simpy
+from simpy.events import Process
 
 from sim.engine.agents import StaffedAgent
 from sim.engine.log import Event, EventLog
@@ -110,7 +112,7 @@ class World:
         self, kind: str, subject: str, agent: str = "", entity: str | int = "", **details: Any
     ) -> Event:
         """Log an event at the current time; subscribers react to it."""
-        return self.log.record(self.env.now, kind, subject, agent, entity, details)
+        return self.log.record(self.env._now, kind, subject, agent, entity, details)
 
     def on(self, kind: str, callback: Callable[[Event], Any]) -> None:
         """Run ``callback(event)`` for every event of ``kind``.
@@ -119,10 +121,15 @@ class World:
         subject can react to an event with work that takes time.
         """
 
+        env = self.env
+
         def handler(event: Event) -> None:
             result = callback(event)
-            if isinstance(result, Generator):
-                self.env.process(result)
+            # most callbacks return None or a plain generator: skip the ABC check for them
+            if result is not None and (
+                type(result) is GeneratorType or isinstance(result, Generator)
+            ):
+                Process(env, result)
 
         self.log.subscribe(kind, handler)
 
