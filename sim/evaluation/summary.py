@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from typing import Any
 
 from sim.engine.log import EventLog
@@ -11,19 +11,23 @@ from sim.scenario.model import Scenario
 
 
 def agent_load(scenario: Scenario, log: EventLog, duration_h: float) -> dict[str, dict[str, Any]]:
-    """Per agent: tasks done, busy staff-hours, utilisation and the longest queue wait."""
-    started: dict[tuple[str, str, str], list[float]] = {}
+    """Per agent: tasks done, busy staff-hours, utilisation and the longest queue wait.
+
+    A task's end is paired with the earliest unpaired start of the same agent,
+    entity and task; every end follows its start in the log, so all starts can
+    be read first and then all ends, each kind from its own index.
+    """
+    started: defaultdict[tuple[str, str, str], deque[float]] = defaultdict(deque)
     load = {aid: {"tasks": 0, "busy_h": 0.0, "max_wait_h": 0.0} for aid in scenario.agents}
-    for e in log.among("task_start", "task_end"):
-        if e.kind == "task_start":
-            started.setdefault((e.agent, e.entity, e.details["task"]), []).append(e.t)
-            row = load[e.agent]
-            row["max_wait_h"] = max(row["max_wait_h"], e.details["wait_h"])
-        elif e.kind == "task_end":
-            t0 = started[(e.agent, e.entity, e.details["task"])].pop(0)
-            row = load[e.agent]
-            row["tasks"] += 1
-            row["busy_h"] += e.t - t0
+    for e in log.of("task_start"):
+        started[(e.agent, e.entity, e.details["task"])].append(e.t)
+        row = load[e.agent]
+        row["max_wait_h"] = max(row["max_wait_h"], e.details["wait_h"])
+    for e in log.of("task_end"):
+        t0 = started[(e.agent, e.entity, e.details["task"])].popleft()
+        row = load[e.agent]
+        row["tasks"] += 1
+        row["busy_h"] += e.t - t0
     for aid, row in load.items():
         staff_h = scenario.agents[aid].staff * duration_h
         row["utilisation"] = round(row["busy_h"] / staff_h, 6) if staff_h else 0.0
