@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from sim.api import FLAGSHIP, run_drill
 from sim.engine.world import World
 from sim.scenario import load_scenario
 from sim.subjects.registry import SUBJECT_MODULES
+from sim.subjects.tracing import poisson_quantile
 from tests.subjects._runs import plan_file, run, scenario
 
 ZERO = "household: 0, work: 0, venue: 0, transport: 0, community: 0"
@@ -97,3 +101,10 @@ def test_venue_codes_raise_the_venue_find_chance(tmp_path) -> None:
     # without routine prevention, tracing's own share is used
     alone = "subjects: {routine_prevention: null, tracing: {venue_code_scan: 1}}\n"
     assert _venue_found(tmp_path, "scan-alone", alone) == everyone
+
+
+@given(u=st.floats(1e-12, 1 - 1e-12), mu=st.floats(1e-3, 50.0))
+def test_poisson_quantile_is_scipys(u: float, mu: float) -> None:
+    from scipy.stats import poisson
+
+    assert poisson_quantile(u, mu) == int(poisson.ppf(u, mu))
