@@ -135,6 +135,7 @@ class Outbreak:
             dist="weibull", shape=DELAYS["short"][0], scale=DELAYS["short"][1] * 24
         )
         self.capped = False
+        self.entered = 0.0  # when the returnee entered the county (hours, may be < 0)
 
     # -- draws -----------------------------------------------------------------
     def u(self, name: str, person: int, idx: np.ndarray | int = 0, slot: int = 0) -> np.ndarray:
@@ -205,7 +206,13 @@ class Outbreak:
 
     # -- processes -------------------------------------------------------------
     def index_case(self, arrival: Event) -> None:
-        """The returnee: infected ``index_exposure_h`` before the start, outside the county."""
+        """The returnee: infected ``index_exposure_h`` before the start, outside the county.
+
+        Exposures before the returnee entered the county happened elsewhere; those
+        between entry and now (a returnee who entered before the drill) all happened:
+        nobody was looking for the returnee yet.
+        """
+        self.entered = float(arrival.details.get("entered_h", self.world.now))
         self.infect(int(arrival.entity), "", "imported", self.p.index_exposure_h)
 
     def traits(self, person: int) -> tuple[bool, float, int, int, float]:
@@ -280,9 +287,10 @@ class Outbreak:
         all_s = np.concatenate(parts_s)
         n_all = all_p.size
         all_t = exposure_h + self.generation_hours(case, incubation_d, n_all, 0)
-        # the household shares the home from the start (the returnee's: on arrival)
+        # the household shares the home from the start (the returnee's: from entry)
+        entered = max(exposure_h, self.entered)
         n_home = parts_p[1].size if len(parts_p) > 1 and parts_s[1][:1].tolist() == [0] else 0
-        all_t[n_inf : n_inf + n_home] = world.now
+        all_t[n_inf : n_inf + n_home] = entered
         thin = self.u_many("thin", case, n_all)  # entities: offspring, then contacts
         # kind: 0 community offspring, 1 isolated offspring, 2 uninfected contact
         kind = np.full(n_all, 2)
@@ -301,7 +309,7 @@ class Outbreak:
             thin[order].tolist(),
             strict=True,
         ):
-            if t < env.now:
+            if t < entered:
                 continue  # before the returnee's arrival: outside the county
             if t > env.now:
                 yield env.timeout(t - env.now)
@@ -325,7 +333,7 @@ class Outbreak:
                     self.capped = True
                     world.emit("case_cap_reached", SUBJECT, "", person, cases=len(world.infected))
                 continue
-            self.infect(person, str(case), setting, world.now)
+            self.infect(person, str(case), setting, max(t, entered))
 
     def _symptoms(self, case: int, onset_h: float, u: float) -> Generator[Any, Any, None]:
         """Symptom onset, then a fever-clinic visit unless the case is isolated by then."""
@@ -336,6 +344,7 @@ class Outbreak:
         delay = float(self.presentation.ppf(np.asarray([u]))[0])
         # routine prevention (fever clinics, temperature checks) shortens the delay
         delay *= world.policy.get("care_seeking_factor", 1.0)
-        yield world.env.timeout(delay)
+        # an onset before the drill started: the visit is due that long after the onset
+        yield world.env.timeout(max(0.0, onset_h + delay - world.now))
         if case not in world.isolated:
             world.emit("test_requested", SUBJECT, "", case, reason="fever_clinic")

@@ -142,7 +142,7 @@ def _report(
     yield from world.handoff(lab, chain[1], SUBJECT, case)
     cdc = p.verification.agent
     yield from world.agents[cdc].work(
-        SUBJECT, "verification", case, p.verification.time.sample(gen)
+        SUBJECT, "verification", case, p.verification.time.sample(gen), priority=URGENT
     )
     world.emit("report_verified", SUBJECT, cdc, case)
     world.emit("case_confirmed", SUBJECT, cdc, case)

@@ -35,6 +35,7 @@ import simpy
 from pydantic import Field, PositiveInt, model_validator
 
 from sim.engine.population import ZONE_LEVELS, ZONE_SEALED
+from sim.engine.priority import ROUTINE, URGENT
 from sim.engine.rng import name_key
 from sim.scenario.distributions import Dist
 from sim.scenario.schema import Strict
@@ -63,6 +64,11 @@ class IndividualTest(Strict):
         "(None: a staff member is busy for the whole processing time)",
     )
     sensitivity: float = Field(default=1.0, ge=0, le=1)
+    urgent_reasons: list[str] = Field(
+        default=["fever_clinic", "health_monitoring", "pool_retest"],
+        description="reasons whose swabs and tubes go ahead of routine ones (suspected cases); "
+        "the rest, e.g. quarantine_day_N and arrival, wait their turn",
+    )
 
 
 class Sampling(Strict):
@@ -137,7 +143,11 @@ class MassTesting(Strict):
 
 class Params(Strict):
     individual: IndividualTest
-    arrival_test: bool = Field(default=True, description="test the returnee at the checkpoint")
+    arrival_test: bool = Field(
+        default=True,
+        description="test the returnee at the checkpoint (when they entered before "
+        "the start: the health-monitoring test at the start)",
+    )
     mass: MassTesting | None = None
 
 
@@ -161,10 +171,7 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
 
 def install(world: World, params: Params) -> None:
     if params.arrival_test:
-        world.on(
-            "returnee_arrival",
-            lambda e: world.emit("test_requested", SUBJECT, "", e.entity, reason="arrival"),
-        )
+        world.on("returnee_arrival", lambda e: _returnee_test(world, e))
     world.on("test_requested", lambda e: _individual_test(world, params.individual, e))
     if params.mass is not None:
         MassTestingService(world, params.mass).install()
@@ -194,26 +201,40 @@ def _draws(world: World, name: str, dist: Dist) -> Draws:
     return cache[name]
 
 
+def _returnee_test(world: World, arrival: Event) -> None:
+    """The returnee's arrival test, or the health-monitoring test when they entered earlier."""
+    before = float(arrival.details.get("entered_h", world.now)) < world.now
+    reason = "health_monitoring" if before else "arrival"
+    world.emit("test_requested", SUBJECT, "", arrival.entity, reason=reason)
+
+
 def _individual_test(world: World, p: IndividualTest, request: Event) -> Generator[Any, Any, None]:
     person = request.entity
     reason = request.details.get("reason", "")
     stream = f"testing/{reason}"
+    priority = URGENT if reason in p.urgent_reasons else ROUTINE
     yield from world.agents[p.sampler].work(
         SUBJECT,
         "sampling",
         person,
         _draws(world, f"{stream}/sampling", p.sampling_time)(),
+        priority=priority,
         reason=reason,
     )
     world.emit("sample_taken", SUBJECT, p.sampler, person, reason=reason, pool_size=1)
     yield world.env.timeout(_draws(world, f"{stream}/transport", p.transport_time)())
     processing = _draws(world, f"{stream}/processing", p.processing_time)()
     staff_h = processing if p.hands_on_time is None else min(p.hands_on_time, processing)
-    yield from world.agents[p.lab].work(SUBJECT, "lab_run", person, staff_h, reason=reason)
+    yield from world.agents[p.lab].work(
+        SUBJECT, "lab_run", person, staff_h, priority=priority, reason=reason
+    )
     if processing > staff_h:  # the amplification runs on a machine, not on a person
         yield world.env.timeout(processing - staff_h)
     infected = int(person) in world.infected
-    draw = world.streams.uniform("testing/sensitivity", int(person), slot=len(world.log))[0]
+    # the n-th test of a person always gets the same draw (common random numbers)
+    tests: dict[int, int] = world.__dict__.setdefault("_testing_count", {})
+    n = tests[int(person)] = tests.get(int(person), 0) + 1
+    draw = world.streams.uniform("testing/sensitivity", int(person), slot=n)[0]
     detected = infected and draw < p.sensitivity
     kind = "lab_result_positive" if detected else "lab_result_negative"
     world.emit(kind, SUBJECT, p.lab, person, reason=reason)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import Field, field_validator
 
+from sim.engine.priority import URGENT
 from sim.network.roles import not_responsible
 from sim.scenario.distributions import Dist
 from sim.scenario.schema import Strict
@@ -148,10 +149,15 @@ class _Tracing:
         gen = self.world.streams.gen("tracing")
         p = self.p
         self.world.emit("interview_start", SUBJECT, p.investigators, case)
-        yield from self.team.work(SUBJECT, "core_interview", case, p.core_interview.sample(gen))
+        # a confirmed case goes ahead of the queued searches for secondary contacts
+        yield from self.team.work(
+            SUBJECT, "core_interview", case, p.core_interview.sample(gen), priority=URGENT
+        )
         self.world.emit("core_info", SUBJECT, p.investigators, case)
         self.find(case, "core")
-        yield from self.team.work(SUBJECT, "full_trajectory", case, p.full_trajectory.sample(gen))
+        yield from self.team.work(
+            SUBJECT, "full_trajectory", case, p.full_trajectory.sample(gen), priority=URGENT
+        )
         self.world.emit("full_trajectory", SUBJECT, p.investigators, case)
         self.find(case, "full")
 

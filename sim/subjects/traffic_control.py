@@ -2,7 +2,12 @@
 
 The drill's premise (seed 001): a returnee from a medium/high-risk area arrives by
 road.  The checkpoint (第一落点, first landing point) checks health code and
-itinerary card, and hands the returnee to arrival testing (落地核酸).
+itinerary card, and hands the returnee to arrival testing (落地核酸).  A
+returnee who entered *before* the drill starts (negative ``arrival_h``: the
+origin became a risk area after the journey, or the arrival test missed an early
+infection) has lived at home under health monitoring (居家健康监测) since entry;
+the drill then opens with the monitoring test, and the epidemic counts every
+exposure since entry.
 
 Around that premise, ``roads`` models all inbound traffic at the county's
 checkpoints (交通卡口, staffed 24 h, #46) in hourly buckets — no process per
@@ -44,7 +49,10 @@ class Returnee(Strict):
     """The index case (返乡人员) of the drill."""
 
     arrival_h: float = Field(
-        ge=0, description="hours after the start when the returnee reaches the checkpoint"
+        ge=-336,
+        description="hours after the start when the returnee reaches the checkpoint; negative: "
+        "entered that many hours before the start and is found by the monitoring test at the "
+        "start",
     )
     community: str = Field(description="home community as 'township/community'")
     risk_area: str = "medium/high-risk area"
@@ -213,11 +221,13 @@ def _arrival(world: World, params: Params) -> Generator[Any, Any, None]:
     u = world.streams.uniform("returnee/home", 0)[0]
     person = int(members[int(u * members.size)])
     world.returnee = person
-    yield world.env.timeout(params.returnee.arrival_h)
-    check_time = params.check_time.sample(world.streams.gen("traffic/check"))
-    yield from world.agents[params.checkpoint_agent].work(
-        SUBJECT, "checkpoint_check", str(person), check_time
-    )
+    if params.returnee.arrival_h >= 0:
+        yield world.env.timeout(params.returnee.arrival_h)
+        check_time = params.check_time.sample(world.streams.gen("traffic/check"))
+        yield from world.agents[params.checkpoint_agent].work(
+            SUBJECT, "checkpoint_check", str(person), check_time
+        )
+    entered = params.returnee.arrival_h if params.returnee.arrival_h < 0 else world.now
     world.emit(
         "returnee_arrival",
         SUBJECT,
@@ -225,4 +235,5 @@ def _arrival(world: World, params: Params) -> Generator[Any, Any, None]:
         person,
         community=params.returnee.community,
         risk_area=params.returnee.risk_area,
+        entered_h=round(entered, 6),
     )

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import simpy
 from pydantic import Field, PositiveInt, field_validator
 
+from sim.engine.priority import URGENT
 from sim.network.roles import not_responsible
 from sim.scenario.distributions import Dist
 from sim.scenario.schema import Strict, Text
@@ -319,7 +320,7 @@ class _Transfer:
         hold = self.p.case_hold
         gen = self.world.streams.gen("transfer/case_hold")
         yield from self.world.agents[hold.agent].work(
-            SUBJECT, "case_hold", person, hold.time.sample(gen)
+            SUBJECT, "case_hold", person, hold.time.sample(gen), priority=URGENT
         )
         if person in self.placed:
             return

@@ -17,9 +17,13 @@ def test_batches_arrive_after_confirmation_and_every_entry_is_checked() -> None:
     batches = log.of("data_push_received")
     p = scenario().subject_params("data_verification")
     assert {b.details["source"] for b in batches} == {b.source for b in p.batches}
+    end = scenario().meta.duration_h
     for b in batches:
         assert b.t > confirmed
         entries = [e for e in log.of("push_entry_verified") if e.details["batch"] == b.entity]
+        if b.t > end - 24:  # a list arriving on the last day may outlast the drill
+            assert len(entries) <= b.details["size"]
+            continue
         assert len(entries) == b.details["size"]
         assert all(e.t >= b.t and e.agent == p.verifiers for e in entries)
         done = log.first("push_list_verified", entity=b.entity)
