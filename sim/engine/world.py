@@ -75,6 +75,9 @@ class World:
         self.isolated: dict[int, float] = {}  # person → time isolated
         self.returnee: int | None = None
         self.transmission_modifiers: list[Modifier] = []
+        self.msel: Any = None
+        """The MSEL controller (:mod:`sim.injects.msel`) once installed; held here, not in a
+        module-level table, so that a finished World and everything it holds can be freed."""
         self.policy: dict[str, Any] = {}
         """Policy values one subject sets and others read (see routine_prevention)."""
 

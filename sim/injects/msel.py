@@ -11,7 +11,6 @@ and a replay equals the run it replays.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -80,13 +79,10 @@ class Scripted:
         )
 
 
-_CONTROLLERS: weakref.WeakKeyDictionary[World, Msel] = weakref.WeakKeyDictionary()
-
-
 def install(world: World, facilitator: Facilitator | None = None) -> Msel:
     """Schedule and watch every inject of ``world.scenario``; return the controller."""
     msel = Msel(world, facilitator or Scripted())
-    _CONTROLLERS[world] = msel
+    world.msel = msel
     for inj in world.scenario.injects:
         if inj.at_h is not None:
             world.spawn(msel._at(inj, inj.at_h))
@@ -97,8 +93,8 @@ def install(world: World, facilitator: Facilitator | None = None) -> Msel:
 
 def finish(world: World) -> None:
     """At the end of the run: log every inject whose time or trigger never came."""
-    msel = _CONTROLLERS.get(world)
-    if msel is None:
+    msel = world.msel
+    if not isinstance(msel, Msel):
         return
     for inj in world.scenario.injects:
         if inj.id not in msel.fired:

@@ -1,4 +1,4 @@
-"""World.run pauses the cyclic garbage collector and always restores it."""
+"""World.run pauses the cyclic garbage collector and always restores it; Worlds are freed."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from sim.engine.world import collector_paused
+from sim.engine.world import World, collector_paused
 
 
 def test_pause_nests_and_restores_the_collector() -> None:
@@ -30,3 +30,18 @@ def test_pause_restores_after_an_error_and_keeps_a_disabled_collector_off() -> N
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_finished_replication_leaves_nothing_alive(flagship) -> None:
+    """Thousands of replications run in one process: nothing may keep a World alive."""
+    import weakref
+
+    from sim.api import run_drill
+
+    result = run_drill(flagship, 3)
+    gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, World)]
+    refs = [weakref.ref(w) for w in alive]
+    del alive, result
+    gc.collect()
+    assert all(r() is None for r in refs)
