@@ -108,7 +108,8 @@ def test_presets_resolve_and_overrides_win() -> None:
 def test_double_fleet_never_gives_more_infections(flagship) -> None:
     """Same seeds, common random numbers: more vehicles never add infections (seeds 1–3).
 
-    ``python benchmarks/bench_epi.py --double-fleet 200`` measures the 200-seed version.
+    ``python benchmarks/bench_epi.py --transfer 200`` measures 200 seeds and names the cause
+    of every extra infection.
     """
     fleet = load_scenario(FLAGSHIP, [ROOT / "scenarios" / "plans" / "double-fleet.yaml"])
     assert (
