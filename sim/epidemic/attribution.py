@@ -5,10 +5,10 @@ times and settings for every person, so an infection that happens only in run
 *b* has a cause that can be read off the two event logs: the infector was found
 (identified as a contact or detected by a positive test) later in *b*, or was
 found at the same moment but isolated later, or was isolated at the same time
-and the exposure was not thinned away in *b* (a zone or policy differed).  Only
-the third-from-last is a pure effect of the isolation step itself; the others
-mean that something upstream of it changed — a shared team or laboratory was
-busier, a case that revealed a cluster was prevented.
+and the exposure was not thinned away in *b* (a zone or policy differed).  The
+first two mean that something upstream of the isolation changed — a shared team
+or laboratory was busier, a case that revealed a cluster was prevented; only
+the last two arise with the infector found at the same moment in both runs.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 from sim.engine.log import EventLog
 
-CAUSES = (
-    "detected_later",
-    "identified_later",
-    "isolated_later",
-    "exposure_not_thinned",
+_STEPS = (
+    ("detected_later", "lab_result_positive"),
+    ("identified_later", "contact_identified"),
+    ("isolated_later", "isolated"),
 )
+CAUSES = (*(name for name, _ in _STEPS), "exposure_not_thinned")
 """Causes of an extra infection, from the furthest upstream to the exposure itself."""
 
 
@@ -58,14 +58,8 @@ def first_extra_infection(a: EventLog, b: EventLog) -> ExtraInfection | None:
     if extra is None:
         return None
     src = str(extra.details.get("source", ""))
-    steps = [
-        ("detected_later", "lab_result_positive"),
-        ("identified_later", "contact_identified"),
-        ("isolated_later", "isolated"),
-    ]
-    cause = "exposure_not_thinned"
-    for name, kind in steps:
-        if _later(_firsts(a, kind), _firsts(b, kind), src):
-            cause = name
-            break
+    cause = next(
+        (name for name, kind in _STEPS if _later(_firsts(a, kind), _firsts(b, kind), src)),
+        CAUSES[-1],
+    )
     return ExtraInfection(extra.entity, extra.t, src, str(extra.details.get("setting", "")), cause)
