@@ -87,10 +87,10 @@ PRESETS: dict[str, Preset] = {
         r0=5.08,
         k=0.4,
         incubation_shape=1.9,
-        incubation_scale=4.85,  # mean 4.3 d
+        incubation_scale=4.96,  # mean 4.4 d
         presymptomatic=0.45,
         asymptomatic=0.25,
-        sources="R0 5.08: Liu & Rocklöv 2021 J Travel Med 28:taab124; incubation mean 4.3 d: "
+        sources="R0 5.08: Liu & Rocklöv 2021 J Travel Med 28:taab124; incubation mean 4.4 d: "
         "Backer et al. 2022 Euro Surveill 27(6):2200042; presymptomatic 0.45 after He et al. "
         "2020 Nat Med 26:672 (44%); k 0.4 and asymptomatic 0.25 are planning assumptions",
     ),
@@ -103,8 +103,9 @@ PRESETS: dict[str, Preset] = {
         asymptomatic=0.32,
         sources="R0 8.2: Liu & Rocklöv 2022 J Travel Med 29:taac037 (Omicron mean); incubation "
         "mean 3.2 d: Backer et al. 2022 Euro Surveill 27(6):2200042; asymptomatic 0.32: "
-        "Shang et al. 2022 Vaccines 10:1049 (Omicron meta-analysis, 32.4%); presymptomatic 0.5 "
-        "and k 0.4 are planning assumptions",
+        "Shang et al. 2022 Vaccines 10:1049 (Omicron meta-analysis, 32.4%); presymptomatic 0.5: "
+        "Manica et al. 2022 Lancet Reg Health Eur 19:100446 (51% of household transmission "
+        "before onset); k 0.4 is a planning assumption",
     ),
 }
 """Named parameter sets; ``omicron_ba2`` is the flagship's (the strain of March 2022)."""
