@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.api import FLAGSHIP, default_out, run_drill, write_run
+from sim.errors import DrillInputError
 from sim.scenario import ScenarioError, load_scenario
 
 app = typer.Typer(
@@ -104,11 +105,7 @@ def report(
     ] = "zh",
 ) -> None:
     """Write report.html and report.md (after-action report) for a run or comparison."""
-    try:
-        html = _write_report(directory, lang)
-    except _report_input_error() as err:
-        raise BadInput(str(err)) from None
-    typer.echo(str(html))
+    typer.echo(str(_write_report(directory, lang)))
 
 
 @app.command()
@@ -227,13 +224,11 @@ _RUN_OPTS_HELP = "replications per plan"
 
 
 def _experiment_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Map experiment errors onto the CLI's exit codes (2 bad input, 130 interrupted)."""
-    from sim.experiment import ExperimentError, Interrupted
+    """Map an interrupted experiment onto exit code 130 (bad input is mapped by :func:`main`)."""
+    from sim.experiment import Interrupted
 
     try:
         return fn(*args, **kwargs)
-    except ExperimentError as err:
-        raise BadInput(str(err)) from None
     except Interrupted as err:
         print(f"drill: {err}", file=sys.stderr)
         raise typer.Exit(130) from None
@@ -353,12 +348,6 @@ def _write_report(directory: Path, lang: str) -> Path:
     return write_report(directory, lang)
 
 
-def _report_input_error() -> type[Exception]:
-    from sim.report import ReportInputError
-
-    return ReportInputError
-
-
 def _print_summary(summary: dict, target: Path, lang: str) -> None:
     console = Console()
     zh = lang == "zh"
@@ -395,10 +384,10 @@ def main() -> None:
         if isinstance(code, int) and code:  # click returns typer.Exit's code without raising
             sys.exit(code)
     except ScenarioError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
+        for line in err.lines():
+            print(line, file=sys.stderr)
         sys.exit(2)
-    except BadInput as err:
+    except (BadInput, DrillInputError) as err:
         print(f"drill: error: {err}", file=sys.stderr)
         sys.exit(2)
     except typer.Exit as exc:

@@ -21,13 +21,14 @@ from typing import Any
 
 import yaml
 
+from sim.errors import DrillInputError
 from sim.scenario import Scenario, ScenarioError, load_scenario
 from sim.scenario.source import Problem, load_yaml, overlay
 
 BASELINE = "baseline"
 
 
-class ExperimentError(ValueError):
+class ExperimentError(DrillInputError, ValueError):
     """Bad experiment input (arguments, a store made by another configuration): exit 2."""
 
 

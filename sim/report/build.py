@@ -21,6 +21,7 @@ from typing import Any
 from matplotlib.figure import Figure
 
 from sim.engine.log import EventLog
+from sim.errors import DrillInputError
 from sim.evaluation.findings import evaluate_findings
 from sim.evaluation.improvement import build_plan, plan_csv
 from sim.report import compare_plots, plots, style
@@ -31,7 +32,7 @@ Cell = str | tuple[str, str]
 """A table cell: its text, or (text, css class)."""
 
 
-class ReportInputError(ValueError):
+class ReportInputError(DrillInputError, ValueError):
     """A directory that holds neither a run nor a comparison (bad input, exit 2)."""
 
 

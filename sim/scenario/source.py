@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from sim.errors import DrillInputError
+
 Path_ = tuple[str | int, ...]
 
 
@@ -30,12 +32,15 @@ class Problem:
         return f"{where}: {self.path or '(root)'}: {self.message}"
 
 
-class ScenarioError(Exception):
+class ScenarioError(DrillInputError):
     """A scenario or plan that cannot be used; carries every problem found."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems]
 
 
 @dataclass
