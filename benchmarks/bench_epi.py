@@ -56,7 +56,7 @@ def _pair(args: tuple[list[str], list[str], int]) -> tuple[int, int, str]:
     """Infections of both plans on one seed, and the cause of the first extra one."""
     from sim.api import FLAGSHIP, run_drill
     from sim.epidemic.attribution import first_extra_infection
-    from sim.scenario import load_scenario
+    from sim.language import load_scenario
 
     less, more, seed = args
     plans = ROOT / "scenarios" / "plans"

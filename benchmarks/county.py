@@ -22,7 +22,7 @@ import simpy
 from sim.api import FLAGSHIP, run_drill
 from sim.engine.log import Event
 from sim.engine.world import World
-from sim.scenario import load_scenario
+from sim.language import load_scenario
 from sim.subjects.testing import MassTestingService
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,7 +129,7 @@ CITY_CHILD = """
 import json, resource, sys, time
 t0 = time.perf_counter()
 from sim.api import run_drill
-from sim.scenario import load_scenario
+from sim.language import load_scenario
 t1 = time.perf_counter()
 scn = load_scenario(sys.argv[1])
 t2 = time.perf_counter()

@@ -9,7 +9,8 @@ The public API a notebook user needs is re-exported here::
 """
 
 from sim.api import RunResult, run_drill, write_run
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.language import load_scenario
+from sim.scenario import Scenario, ScenarioError
 
 __all__ = [
     "RunResult",

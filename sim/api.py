@@ -15,7 +15,7 @@ from sim.epidemic import contacts
 from sim.evaluation.summary import summarize
 from sim.injects import msel
 from sim.scenario.model import Scenario
-from sim.subjects.registry import SUBJECT_MODULES
+from sim.subjects.registry import REGISTRY
 
 FLAGSHIP = Path(__file__).resolve().parent.parent / "scenarios" / "jiangxian-returnee.yaml"
 """The bundled flagship scenario (Jiang County, illustrative)."""
@@ -48,10 +48,10 @@ def build_world(
         plans=[p.id for p in scenario.applied_plans],
     )
     contacts.install(world, scenario.epidemic)
-    for name, module in SUBJECT_MODULES.items():
+    for name, subject in REGISTRY.items():
         params = scenario.subject_params(name)
         if params is not None:
-            module.install(world, params)
+            world.subjects[name] = subject.install(world, params)
     msel.install(world, facilitator)
     return world
 

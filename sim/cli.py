@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,7 +19,9 @@ from rich.table import Table
 
 from sim.api import FLAGSHIP, default_out, run_drill, write_run
 from sim.errors import DrillInputError
-from sim.scenario import ScenarioError, load_scenario
+from sim.language import load_scenario
+from sim.scenario import ScenarioError
+from sim.scenario.source import ScenarioWarning
 
 app = typer.Typer(
     add_completion=False,
@@ -126,8 +129,8 @@ def play(
 ) -> None:
     """Play the drill: pause at each inject for the room's choice or answer (or replay them)."""
     from sim.injects.answers import load_answers
-    from sim.injects.console import LiveConsole
-    from sim.injects.play import Recorder, play_drill
+    from sim.live.console import LiveConsole
+    from sim.live.play import Recorder, play_drill
 
     if seed is not None and seed < 0:
         raise BadInput("--seed must be >= 0")
@@ -377,8 +380,27 @@ def _print_summary(summary: dict, target: Path, lang: str) -> None:
     console.print(("输出目录: " if zh else "written to: ") + str(target))
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """A scenario warning is one located line on stderr, like an error (exit code unchanged)."""
+    if isinstance(message, ScenarioWarning):
+        print(message.problem, file=sys.stderr)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
+
+
+_default_showwarning = warnings.showwarning
+
+
 def main() -> None:
     """Console entry point: map failures onto exit codes and one-line messages."""
+    warnings.showwarning = _show_warning
     try:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:  # click returns typer.Exit's code without raising

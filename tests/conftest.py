@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from sim.api import FLAGSHIP
-from sim.scenario import Scenario, load_scenario
+from sim.language import load_scenario
+from sim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 

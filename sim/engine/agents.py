@@ -15,12 +15,15 @@ from simpy.resources.resource import PriorityRequest, Release, Request, SortedQu
 
 from sim.scenario.schema import Agent as AgentSpec
 
+ABSENT, ROSTER = -1, 0
+"""Work priorities (lower is served first).  Absence (an inject removing staff) and
+the duty roster take staff before any work."""
+URGENT, ROUTINE = 1, 2
+"""An urgent task (a case report) goes ahead of queued routine work, never interrupting it."""
+
 if TYPE_CHECKING:
     from sim.engine.world import World
 
-from sim.engine.priority import ABSENT as _ABSENT
-from sim.engine.priority import ROSTER as _ROSTER
-from sim.engine.priority import ROUTINE
 
 _KEY = attrgetter("key")
 
@@ -162,7 +165,7 @@ class StaffedAgent:
             if start <= clock < end:
                 yield env.timeout(end - clock)
                 clock = (day_h + env.now) % 24
-            reqs = [self.resource.request(priority=_ROSTER) for _ in range(off)]
+            reqs = [self.resource.request(priority=ROSTER) for _ in range(off)]
             yield env.timeout((start - clock) % 24)
             for r in reqs:
                 if r.triggered:
@@ -183,7 +186,7 @@ class StaffedAgent:
             raise ValueError("staff cannot be negative")
         delta, self.staff = staff - self.staff, staff
         for _ in range(-delta):
-            self._absent.append(self.resource.request(priority=_ABSENT))
+            self._absent.append(self.resource.request(priority=ABSENT))
         while delta > 0 and self._absent:
             req = self._absent.pop()
             if req.triggered:

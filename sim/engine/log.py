@@ -107,7 +107,7 @@ class EventLog:
     def _route(self, kind: str) -> tuple[list[Event], list[Callable[[Event], None]]]:
         """Check ``kind`` is declared, once; then its index list and subscribers, together."""
         if kind not in EVENT_KINDS:
-            raise KeyError(f"undeclared event kind '{kind}' (declare it in sim/engine/events.py)")
+            raise KeyError(f"undeclared event kind '{kind}' (see sim.engine.events.declare)")
         route = self._by_kind.setdefault(kind, []), self._subscribers.setdefault(kind, [])
         self._routes[kind] = route
         return route

@@ -13,15 +13,20 @@ sealing one or testing one a slice rather than a search.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.engine.rng import Streams
+from sim.scenario.checks import community_ids
 from sim.scenario.schema import Region
 
 HOUSEHOLDS_PER_COMPOUND = 250
 """Households per residential compound or village group: the ~200–250 households
 one grid worker looks after (protocol-parameters #45)."""
+
+KEY_OCCUPATION_STREAM = "routine/key_occupation"
+"""The per-resident draw that places residents in key occupations (重点人群)."""
 
 ZONE_NONE, ZONE_PRECAUTION, ZONE_CONTROLLED, ZONE_SEALED = 0, 1, 2, 3
 ZONE_LEVELS = {"precaution": ZONE_PRECAUTION, "controlled": ZONE_CONTROLLED, "sealed": ZONE_SEALED}
@@ -49,6 +54,9 @@ class Population:
     last_test_h: np.ndarray  # float32, hour of the last sample taken (NaN: never)
     tests: np.ndarray  # int16, samples taken so far
     held: np.ndarray  # bool, held at home awaiting a single-tube retest / quarantined
+    _key_occupations: dict[float, np.ndarray] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def size(self) -> int:
@@ -69,13 +77,11 @@ class Population:
         compound.  No Python loop runs per resident.
         """
         township_ids: list[str] = []
-        community_ids: list[str] = []
         comm_town: list[int] = []
         sizes: list[int] = []
         for t_index, (tid, town) in enumerate(region.townships.items()):
             township_ids.append(tid)
-            for cid, comm in town.communities.items():
-                community_ids.append(f"{tid}/{cid}")
+            for comm in town.communities.values():
                 comm_town.append(t_index)
                 sizes.append(comm.population)
         sizes_arr = np.asarray(sizes, dtype=np.int64)
@@ -114,7 +120,7 @@ class Population:
             household=household,
             compound=compound,
             township_ids=tuple(township_ids),
-            community_ids=tuple(community_ids),
+            community_ids=tuple(community_ids(region)),
             community_township=community_township,
             community_start=starts,
             compound_start=compound_start,
@@ -123,6 +129,17 @@ class Population:
             tests=np.zeros(n, dtype=np.int16),
             held=np.zeros(n, dtype=bool),
         )
+
+    def key_occupations(self, share: float, streams: Streams) -> np.ndarray:
+        """Residents in key occupations: a fixed per-resident draw below ``share``.
+
+        Routine prevention screens them and testing runs their rounds; computed
+        once per replication and share (a city has millions of draws).
+        """
+        if share not in self._key_occupations:
+            u = streams.uniform(KEY_OCCUPATION_STREAM, np.arange(self.size, dtype=np.int64))
+            self._key_occupations[share] = np.flatnonzero(u < share)
+        return self._key_occupations[share]
 
     def household_members(self, person: int) -> np.ndarray:
         """Residents sharing ``person``'s household, ``person`` excluded.

@@ -2,8 +2,10 @@
 
 Subjects never call each other: they log events on the World and subscribe to
 the events other subjects log (tracing listens for ``case_confirmed``, transfer
-for ``contact_identified``).  That keeps one subject's behaviour in one file and
-makes the event log both the message bus and the record.
+for ``contact_identified``).  That keeps one subject's behaviour in one place and
+makes the event log both the message bus and the record.  What a subject keeps
+between events lives in ``world.subjects[name]`` (what its ``install`` returned);
+the few values one subject sets for others to read are the typed :class:`Policy`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import gc
 import threading
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from types import GeneratorType
 from typing import Any
@@ -28,6 +31,20 @@ from sim.scenario.model import Scenario
 
 Modifier = Callable[[np.ndarray, str, float], np.ndarray]
 """``(persons, setting, t) -> factor in [0, 1]`` applied to would-be exposures."""
+
+
+@dataclass
+class Policy:
+    """Values one subject sets and others (or the epidemic) read, declared once here.
+
+    Routine prevention sets them when it is installed; a reader that finds the
+    default runs as if the policy were absent.
+    """
+
+    venue_code_share: float | None = None
+    """Share of venue contacts found through venue-code scans (None: tracing's own default)."""
+    care_seeking_factor: float = 1.0
+    """Multiplier (≤ 1) on the delay from symptom onset to a fever-clinic visit."""
 
 
 _pause_lock = threading.Lock()
@@ -78,8 +95,9 @@ class World:
         self.msel: Any = None
         """The MSEL controller (:mod:`sim.injects.msel`) once installed; held here, not in a
         module-level table, so that a finished World and everything it holds can be freed."""
-        self.policy: dict[str, Any] = {}
-        """Policy values one subject sets and others read (see routine_prevention)."""
+        self.policy = Policy()
+        self.subjects: dict[str, Any] = {}
+        """Each installed subject's state, by subject name (what its ``install`` returned)."""
 
     def transmission_factor(self, persons: np.ndarray, setting: str) -> np.ndarray:
         """Product of every registered modifier for contacts of ``persons`` now.

@@ -32,12 +32,12 @@ from scipy import special
 from sim.epidemic.params import DELAYS, PRESETS, ModelParams
 from sim.scenario.distributions import Dist, Gamma, Weibull
 from sim.scenario.schema import Strict
+from sim.scenario.settings import SETTINGS, check_settings
 
 if TYPE_CHECKING:
     from sim.engine.log import Event
     from sim.engine.world import World
 
-SETTINGS = ("household", "work", "venue", "transport", "community")
 SUBJECT = "epidemic"
 _TRIES = 32  # skew-normal redraws per offspring (P(all fail) is negligible)
 
@@ -79,12 +79,8 @@ class EpidemicParams(Strict):
 
     @model_validator(mode="after")
     def _settings(self) -> EpidemicParams:
-        for name in (*self.contacts, *self.setting_share):
-            if name not in SETTINGS:
-                raise ValueError(f"unknown setting '{name}' (one of {', '.join(SETTINGS)})")
-        for name, share in self.setting_share.items():
-            if not 0 <= share <= 1:
-                raise ValueError(f"setting_share.{name} must be within [0, 1]")
+        check_settings(dict.fromkeys(self.contacts, 0.0), "contacts")
+        check_settings(self.setting_share, "setting_share")
         if self.setting_share and abs(sum(self.setting_share.values()) - 1) > 1e-6:
             raise ValueError("setting_share must sum to 1")
         return self
@@ -343,7 +339,7 @@ class Outbreak:
         world.emit("symptom_onset", SUBJECT, "", case, onset_h=round(onset_h, 6))
         delay = float(self.presentation.ppf(np.asarray([u]))[0])
         # routine prevention (fever clinics, temperature checks) shortens the delay
-        delay *= world.policy.get("care_seeking_factor", 1.0)
+        delay *= world.policy.care_seeking_factor
         # an onset before the drill started: the visit is due that long after the onset
         yield world.env.timeout(max(0.0, onset_h + delay - world.now))
         if case not in world.isolated:

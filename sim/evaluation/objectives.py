@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.engine.log import Event, EventLog
 from sim.scenario.model import Scenario
-from sim.scenario.schema import EventMatch, Measure, Objective, Ratings
+from sim.scenario.schema import EventMatch, Measure, Objective
 
 RATINGS = ("P", "S", "M", "U")
 
@@ -78,25 +78,12 @@ def measure(log: EventLog, m: Measure) -> float | None:
     return float(np.percentile(values, 90))
 
 
-def rate(achieved: float | None, standard: float, ratings: Ratings) -> str:
-    """P, S, M or U for ``achieved`` hours against ``standard`` hours."""
-    if achieved is None:
-        return "U"
-    if achieved <= standard:
-        return "P"
-    if achieved <= standard * ratings.S:
-        return "S"
-    if achieved <= standard * ratings.M:
-        return "M"
-    return "U"
-
-
 def evaluate(scenario: Scenario, log: EventLog) -> list[dict[str, Any]]:
     """Every objective of the scenario, measured and rated, in declaration order."""
     out = []
     for obj in scenario.objectives:
         achieved = measure(log, obj.measure)
-        out.append(_row(obj, achieved, rate(achieved, obj.standard_h, scenario.ratings)))
+        out.append(_row(obj, achieved, scenario.ratings.rate(achieved, obj.standard_h)))
     return out
 
 

@@ -22,7 +22,8 @@ from typing import Any
 import yaml
 
 from sim.errors import DrillInputError
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.language import load_scenario
+from sim.scenario import Scenario, ScenarioError
 from sim.scenario.source import Problem, load_yaml, overlay
 
 BASELINE = "baseline"

@@ -1,7 +1,7 @@
-"""The MSEL (master scenario events list): injects, decision points, spot-checks.
+"""The MSEL (master scenario events list) at run time: injects, decision points, spot-checks.
 
-Kept import-light on purpose: :mod:`sim.scenario.model` imports the models in
-:mod:`sim.injects.schema`, so this package must not import the engine at import
-time.  The runtime lives in :mod:`sim.injects.msel`, live play in
-:mod:`sim.injects.play` and :mod:`sim.injects.console`.
+What an inject may say is part of the language (:mod:`sim.scenario.injects`);
+:mod:`sim.injects.msel` delivers injects into a running World, and
+:mod:`sim.injects.answers` reads a room's recorded answers.  Live play, which
+runs whole drills, sits above in :mod:`sim.live`.
 """

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from sim.injects.check import community_index
 from sim.injects.keywords import verdict
-from sim.injects.overlay import overlaid
-from sim.injects.schema import (
+from sim.language.overlay import overlaid
+from sim.scenario.checks import community_ids
+from sim.scenario.injects import (
     ROOMS_OCCUPIED,
     Effect,
     HandoffDelayEffect,
@@ -31,6 +31,7 @@ from sim.injects.schema import (
     StaffEffect,
     TestRequestEffect,
 )
+from sim.subjects.registry import REGISTRY
 
 if TYPE_CHECKING:
     from sim.engine.log import Event
@@ -276,7 +277,7 @@ class Msel:
             self._reveal(inj, eff)
         elif isinstance(eff, TestRequestEffect):
             members = world.population.community_members(
-                community_index(world.scenario, eff.community)
+                community_ids(world.scenario.region).index(eff.community)
             )
             gen = world.streams.gen(f"injects/{inj.id}/tests")
             people = np.sort(gen.choice(members, size=min(eff.people, members.size), replace=False))
@@ -347,12 +348,10 @@ def reconfigure(world: World, old: Scenario, new: Scenario) -> tuple[list[str], 
 
     Agents' staff change through :meth:`StaffedAgent.set_staff`; handoffs and
     responsibilities take effect through ``world.scenario`` (the engine reads
-    them there); a subject whose parameters change must define
-    ``reconfigure(world, params)`` — one that does not is reported in
-    ``not_applied`` rather than silently ignored.
+    them there); a subject whose parameters change must declare a
+    ``reconfigure`` — one that does not is reported in ``not_applied`` rather
+    than silently ignored.
     """
-    from sim.subjects.registry import SUBJECT_MODULES
-
     changed: list[str] = []
     not_applied: list[str] = []
     world.scenario = new
@@ -366,15 +365,14 @@ def reconfigure(world: World, old: Scenario, new: Scenario) -> tuple[list[str], 
     for key in ("handoffs", "responsibilities"):
         if getattr(new, key) != getattr(old, key):
             changed.append(key)
-    for name, module in SUBJECT_MODULES.items():
+    for name, subject in REGISTRY.items():
         before, after = old.subject_params(name), new.subject_params(name)
         if before == after:
             continue
-        hook = getattr(module, "reconfigure", None)
-        if hook is None or before is None or after is None:
+        if subject.reconfigure is None or before is None or after is None:
             not_applied.append(f"subjects.{name}")
         else:
-            hook(world, after)
+            subject.reconfigure(world, world.subjects[name], after)
             changed.append(f"subjects.{name}")
     if new.epidemic != old.epidemic:
         not_applied.append("epidemic")
@@ -383,7 +381,7 @@ def reconfigure(world: World, old: Scenario, new: Scenario) -> tuple[list[str], 
 
 def rooms_total(scn: Scenario) -> int:
     """Centralized-quarantine rooms of the scenario's sites (0 without the subject)."""
-    p = scn.subjects.transfer_isolation
+    p = scn.subject_params("transfer_isolation")
     return 0 if p is None else sum(s.rooms for s in p.sites.values())
 
 

@@ -24,7 +24,7 @@ import networkx as nx
 
 from sim.network.graph import build_graph, handoff_graph, raci_of
 from sim.scenario.model import Scenario
-from sim.scenario.schema import SUBJECTS
+from sim.subjects.registry import SUBJECTS
 
 OVERLOAD_MIN_SUBJECTS = 2
 """An agent is flagged as overloaded when it is R or A for at least this many subjects..."""

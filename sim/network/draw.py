@@ -61,7 +61,7 @@ def label_font(lang: str) -> tuple[str, str | None]:
     """
     if lang != "zh":
         return "en", None
-    from sim.report import style
+    from sim import style
 
     try:  # the project's bundled CJK font (a runtime dependency)
         style.apply()

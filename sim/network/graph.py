@@ -19,7 +19,7 @@ from __future__ import annotations
 import networkx as nx
 
 from sim.scenario.model import Scenario
-from sim.scenario.schema import SUBJECTS
+from sim.subjects.registry import SUBJECTS
 
 ROLES = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}
 

@@ -4,19 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.scenario.schema import SUBJECTS
-
-SUBJECT_NAMES = {
-    "data_verification": {"zh": "数据核查", "en": "data verification"},
-    "reporting": {"zh": "信息报告", "en": "information reporting"},
-    "tracing": {"zh": "流调溯源", "en": "tracing"},
-    "transfer_isolation": {"zh": "转运隔离", "en": "transfer and isolation"},
-    "zone_control": {"zh": "疫区管控", "en": "zone control"},
-    "traffic_control": {"zh": "交通管控", "en": "traffic control"},
-    "treatment": {"zh": "病例救治", "en": "treatment"},
-    "testing": {"zh": "核酸检测", "en": "testing"},
-    "routine_prevention": {"zh": "常态化防控", "en": "routine prevention"},
-}
+from sim.subjects.registry import SUBJECTS, label
 
 
 def render(result: dict[str, Any], lang: str = "zh") -> str:
@@ -30,7 +18,7 @@ def render(result: dict[str, Any], lang: str = "zh") -> str:
         return f"{agents[aid]['name'][lang]} ({aid})" if aid in agents else aid
 
     def subj(s: str) -> str:
-        return SUBJECT_NAMES.get(s, {}).get(lang, s)
+        return label(s, lang)
 
     out = [
         ("责任网络分析：" if zh else "Responsibility network: ")

@@ -20,11 +20,12 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from sim import style
 from sim.engine.log import EventLog
 from sim.errors import DrillInputError
 from sim.evaluation.findings import evaluate_findings
 from sim.evaluation.improvement import build_plan, plan_csv
-from sim.report import compare_plots, plots, style
+from sim.report import compare_plots, plots
 from sim.report.locale import LANGS, t, task
 from sim.report.locale import subject as subject_name
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.report import style
+from sim import style
 from sim.report.locale import t
 
 

@@ -19,7 +19,7 @@ from fontTools import subset
 
 from sim.report.build import Report
 from sim.report.locale import t
-from sim.report.style import RATING_COLOURS, cjk_font_path
+from sim.style import RATING_COLOURS, cjk_font_path
 
 
 def font_face(text: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sim.engine.events import EVENT_KINDS
+from sim.subjects.registry import label as subject_label
 
 LANGS = ("zh", "en")
 
@@ -248,19 +249,11 @@ TASKS: dict[str, dict[str, str]] = {
     "vehicles": {"zh": "转运车辆", "en": "transfer vehicles"},
 }
 
-SUBJECT_NAMES: dict[str, dict[str, str]] = {
-    "data_verification": {"zh": "数据核查", "en": "data verification"},
-    "reporting": {"zh": "信息报告", "en": "information reporting"},
-    "tracing": {"zh": "流调溯源", "en": "tracing"},
-    "transfer_isolation": {"zh": "转运隔离", "en": "transport & isolation"},
-    "zone_control": {"zh": "疫区管控", "en": "zone control"},
-    "traffic_control": {"zh": "交通管控", "en": "traffic control"},
-    "treatment": {"zh": "病例救治", "en": "treatment"},
-    "testing": {"zh": "核酸检测", "en": "testing"},
-    "routine_prevention": {"zh": "常态化防控", "en": "routine prevention"},
+OWNERS: dict[str, dict[str, str]] = {
     "engine": {"zh": "引擎", "en": "engine"},
     "epidemic": {"zh": "疫情", "en": "epidemic"},
 }
+"""Owners of events that are not drill subjects (the subjects name themselves)."""
 
 
 def t(key: str, lang: str, **fields: Any) -> str:
@@ -282,4 +275,7 @@ def task(name: str, lang: str) -> str:
 
 
 def subject(name: str, lang: str) -> str:
-    return SUBJECT_NAMES.get(name, {}).get(lang, name)
+    """A subject's (or the engine's, the epidemic's) name in ``lang``."""
+    if name in OWNERS:
+        return OWNERS[name][lang]
+    return subject_label(name, lang)

@@ -21,9 +21,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim import style
 from sim.engine.log import Event, EventLog
 from sim.evaluation.findings import locate
-from sim.report import style
 from sim.report.locale import subject as subject_name
 from sim.report.locale import t
 from sim.scenario.schema import Measure

@@ -2,45 +2,66 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Sequence
+import types
+import typing
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from sim.scenario.model import Scenario, reference_problems
+from sim.scenario.checks import Rel, suggest
+from sim.scenario.model import Scenario
 from sim.scenario.schema import PlanInfo
 from sim.scenario.source import Located, Problem, ScenarioError, dotted, load_yaml, overlay
 
 
-def _field_names(model: type[BaseModel], seen: set[type] | None = None) -> set[str]:
-    """Every field name (and alias) reachable from ``model``, for "did you mean"."""
-    seen = seen if seen is not None else set()
-    if model in seen:
-        return set()
-    seen.add(model)
+def keys_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> set[str]:
+    """The keys valid where the last part of ``loc`` (a pydantic error location) sits.
+
+    "Did you mean" must suggest from these, not from every key of the language:
+    ``meta.vehicles`` is answered with the keys of ``meta``.
+    """
+    here: list[Any] = [model]
+    for part in loc[:-1]:
+        after = [nxt for ann in here for nxt in _step(ann, part)]
+        if after:  # parts that match nothing are union tags (a distribution's name)
+            here = after
     names: set[str] = set()
-    for name, info in model.model_fields.items():
-        names.add(info.alias or name)
-        for sub in _models_in(info.annotation):
-            names |= _field_names(sub, seen)
+    for ann in here:
+        for member in _members(ann):
+            if isinstance(member, type) and issubclass(member, BaseModel):
+                names |= {info.alias or n for n, info in member.model_fields.items()}
     return names
 
 
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    out: list[type[BaseModel]] = []
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    for arg in getattr(annotation, "__args__", ()) or ():
-        out += _models_in(arg)
-    meta = getattr(annotation, "__metadata__", None)
-    if meta is not None:
-        out += _models_in(getattr(annotation, "__origin__", None))
+def _members(annotation: Any) -> list[Any]:
+    """``annotation`` with ``Annotated``, ``Optional`` and unions taken apart."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _members(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [m for a in typing.get_args(annotation) for m in _members(a)]
+    return [annotation]
+
+
+def _step(annotation: Any, part: str | int) -> list[Any]:
+    """The annotations reached from ``annotation`` by one key or index."""
+    out: list[Any] = []
+    for member in _members(annotation):
+        origin, args = typing.get_origin(member), typing.get_args(member)
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            for name, info in member.model_fields.items():
+                if part in (name, info.alias):
+                    out.append(info.annotation)
+        elif origin is dict and isinstance(part, str) and args:
+            out.append(args[1])
+        elif origin in (list, tuple) and isinstance(part, int) and args:
+            out.append(args[0])
     return out
 
 
-def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+def data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     """Map a pydantic ``loc`` onto the YAML data, dropping union/discriminator tags."""
     path: list[str | int] = []
     node = data
@@ -60,15 +81,14 @@ def _data_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     return tuple(path)
 
 
-def _problems(src: Located, err: ValidationError, names: set[str]) -> list[Problem]:
+def _problems(src: Located, err: ValidationError, model: type[BaseModel]) -> list[Problem]:
     out: list[Problem] = []
     for e in err.errors():
-        path = _data_path(src.data, tuple(e["loc"]))
+        path = data_path(src.data, tuple(e["loc"]))
         file, line = src.where(path)
         message = e["msg"]
         if e["type"] == "extra_forbidden":
-            close = difflib.get_close_matches(str(path[-1]), names, n=1)
-            message = "unknown key" + (f" (did you mean '{close[0]}'?)" if close else "")
+            message = "unknown key" + suggest(str(path[-1]), keys_at(model, tuple(e["loc"])))
         elif e["type"] == "missing":
             message = "required key is missing"
         elif message.startswith("Value error, "):
@@ -101,14 +121,26 @@ def _plan_info(plan: Located) -> PlanInfo:
     try:
         return _PlanHead.model_validate(plan.data).plan
     except ValidationError as err:
-        raise ScenarioError(_problems(plan, err, _field_names(PlanInfo))) from None
+        raise ScenarioError(_problems(plan, err, _PlanHead)) from None
 
 
-def load_scenario(path: str | Path, plans: Sequence[str | Path] = ()) -> Scenario:
-    """Read, overlay and validate; raise :class:`ScenarioError` listing every problem.
+def load(
+    path: str | Path,
+    plans: Sequence[str | Path],
+    model: type[Scenario],
+    references: Callable[[Scenario], Iterable[tuple[Rel, str]]],
+    deprecations: Callable[[Scenario], Iterable[tuple[Rel, str]]] | None = None,
+    notices: list[Problem] | None = None,
+) -> Scenario:
+    """Read, overlay and validate with ``model``; raise :class:`ScenarioError` listing
+    every problem, those of the schema first, then those ``references`` finds.
+
+    A valid scenario's ``deprecations`` (retired values that still work) are
+    located and appended to ``notices``.
 
     Plans are applied in the order given.  Each problem names the file and line that
-    set the offending value, which may be a plan file.
+    set the offending value, which may be a plan file.  :func:`sim.load_scenario`
+    calls this with the model and checks of every registered subject.
     """
     src = load_yaml(path)
     if not isinstance(src.data, dict):
@@ -126,13 +158,17 @@ def load_scenario(path: str | Path, plans: Sequence[str | Path] = ()) -> Scenari
         )
     data["applied_plans"] = [i.model_dump(by_alias=True) for i in infos]
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = model.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(_problems(src, err, _field_names(Scenario))) from None
+        raise ScenarioError(_problems(src, err, model)) from None
     problems = []
-    for rel, message in reference_problems(scenario):
+    for rel, message in references(scenario):
         file, line = src.where(rel)
         problems.append(Problem(file, line, dotted(rel), message))
     if problems:
         raise ScenarioError(_dedupe(problems))
+    if deprecations is not None and notices is not None:
+        for rel, message in deprecations(scenario):
+            file, line = src.where(rel)
+            notices.append(Problem(file, line, dotted(rel), message))
     return scenario

@@ -1,16 +1,22 @@
-"""The root :class:`Scenario` model and the cross-reference checks pydantic cannot do."""
+"""The root :class:`Scenario` model and the reference checks of the common language.
+
+The subjects' sections and the epidemic's are open here (``Any``): the
+composition root :mod:`sim.language` narrows them to the models that the
+registered subjects declare, keeping every field in this order.  Code below the
+subjects types against this class; a :class:`Scenario` is always validated by
+the root's model, so those sections are never unchecked at run time.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import Field
 
-from sim.epidemic.contacts import EpidemicParams
-from sim.injects.schema import Inject
+from sim.scenario.checks import Problems, Rel, suggest
+from sim.scenario.injects import Inject
 from sim.scenario.schema import (
-    SUBJECTS,
     Agent,
     Handoff,
     Meta,
@@ -21,14 +27,6 @@ from sim.scenario.schema import (
     Region,
     Strict,
 )
-from sim.subjects.registry import SUBJECT_MODULES
-
-SubjectParams: type[BaseModel] = create_model(  # type: ignore[call-overload]
-    "SubjectParams",
-    __base__=Strict,
-    **{name: (module.Params | None, None) for name, module in SUBJECT_MODULES.items()},
-)
-"""Per-subject parameters; a subject left out is not simulated."""
 
 
 class Scenario(Strict):
@@ -39,8 +37,8 @@ class Scenario(Strict):
     agents: dict[str, Agent] = Field(min_length=1)
     responsibilities: dict[str, Raci]
     handoffs: list[Handoff] = Field(default_factory=list)
-    subjects: SubjectParams = Field(default_factory=SubjectParams)  # type: ignore[valid-type]
-    epidemic: EpidemicParams = Field(default_factory=EpidemicParams)
+    subjects: Any = Field(default=None, description="per-subject parameters")
+    epidemic: Any = Field(default=None, description="transmission model")
     injects: list[Inject] = Field(default_factory=list)
     decisions: dict[str, str] = Field(
         default_factory=dict, description="scripted choices: decision inject id → option id"
@@ -57,26 +55,28 @@ class Scenario(Strict):
         return None
 
     def subject_params(self, subject: str) -> Any:
-        return getattr(self.subjects, subject)
+        """The parameters of ``subject``, or None when the scenario leaves it out."""
+        return getattr(self.subjects, subject, None)
 
 
-def reference_problems(scn: Scenario) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Yield ``(path, message)`` for every reference the schema alone cannot check."""
-    from sim.engine.events import EVENT_KINDS
+def network_problems(scn: Scenario, subjects: Collection[str]) -> Problems:
+    """Reporting lines, responsibilities and handoffs that name nothing declared.
 
+    ``subjects`` are the registered subjects: each needs a responsible agent.
+    """
     agents = scn.agents
 
-    def agent(path: tuple[str | int, ...], name: str) -> Iterator[tuple[tuple, str]]:
+    def agent(path: Rel, name: str) -> Iterator[tuple[Rel, str]]:
         if name not in agents:
-            yield path, f"unknown agent '{name}'{_suggest(name, agents)}"
+            yield path, f"unknown agent '{name}'{suggest(name, agents)}"
 
     for aid, a in agents.items():
         for i, boss in enumerate(a.reports_to):
             yield from agent(("agents", aid, "reports_to", i), boss)
     for subject in scn.responsibilities:
-        if subject not in SUBJECTS:
-            yield ("responsibilities", subject), f"unknown subject{_suggest(subject, SUBJECTS)}"
-    for subject in SUBJECTS:
+        if subject not in subjects:
+            yield ("responsibilities", subject), f"unknown subject{suggest(subject, subjects)}"
+    for subject in subjects:
         raci = scn.responsibilities.get(subject)
         if raci is None:
             yield ("responsibilities",), f"subject '{subject}' has no responsible agent"
@@ -89,33 +89,24 @@ def reference_problems(scn: Scenario) -> Iterator[tuple[tuple[str | int, ...], s
     for i, h in enumerate(scn.handoffs):
         yield from agent(("handoffs", i, "from"), h.from_)
         yield from agent(("handoffs", i, "to"), h.to)
-    from sim.injects.check import inject_problems
 
-    yield from inject_problems(scn)
+
+def objective_problems(
+    scn: Scenario, subjects: Collection[str], event_kinds: Collection[str]
+) -> Problems:
+    """Objectives with a repeated id, an unknown subject or an event kind not in
+    ``event_kinds`` (the vocabulary an objective's measure may name)."""
     seen: set[str] = set()
     for i, obj in enumerate(scn.objectives):
         if obj.id in seen:
             yield ("objectives", i, "id"), f"duplicate objective id '{obj.id}'"
         seen.add(obj.id)
-        if obj.subject not in SUBJECTS:
-            yield ("objectives", i, "subject"), f"unknown subject{_suggest(obj.subject, SUBJECTS)}"
+        if obj.subject not in subjects:
+            yield ("objectives", i, "subject"), f"unknown subject{suggest(obj.subject, subjects)}"
         for end in ("start", "end"):
             kind = getattr(obj.measure, end).kind
-            if kind not in EVENT_KINDS:
+            if kind not in event_kinds:
                 yield (
                     ("objectives", i, "measure", end),
-                    f"unknown event kind '{kind}'{_suggest(kind, EVENT_KINDS)}",
+                    f"unknown event kind '{kind}'{suggest(kind, event_kinds)}",
                 )
-    for name, module in SUBJECT_MODULES.items():
-        params = getattr(scn.subjects, name)
-        if params is None:
-            continue
-        for rel, message in module.check(params, scn):
-            yield ("subjects", name, *rel), message
-
-
-def _suggest(name: str, options: Any) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(options), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -3,8 +3,9 @@
 Every model forbids unknown keys (typos are the commonest planner error) and
 states its ranges, so that :func:`sim.scenario.load_scenario` can report each
 problem as ``FILE:LINE: dotted.path: message``.  Per-subject parameters are
-declared next to the behaviour they drive, in ``sim/subjects/<subject>.py``, and
-collected by :mod:`sim.subjects.registry`.
+declared next to the behaviour they drive, in ``sim/subjects/<subject>``; the
+composition root :mod:`sim.language` adds them (and the epidemic's section) to
+the root model here.
 """
 
 from __future__ import annotations
@@ -24,19 +25,6 @@ from pydantic import (
 )
 
 from sim.scenario.distributions import Dist, Fixed
-
-SUBJECTS: tuple[str, ...] = (
-    "data_verification",
-    "reporting",
-    "tracing",
-    "transfer_isolation",
-    "zone_control",
-    "traffic_control",
-    "treatment",
-    "testing",
-    "routine_prevention",
-)
-"""The nine drill subjects (推演科目), in the order of seed 001."""
 
 Layer = Literal["territorial", "departmental", "unit", "individual"]
 AgentKind = Literal[
@@ -224,6 +212,18 @@ class Ratings(Strict):
     S: float = Field(default=1.25, gt=1)
     M: float = Field(default=1.5, gt=1)
 
+    def rate(self, achieved: float | None, standard: float) -> str:
+        """P, S, M or U for ``achieved`` hours against ``standard`` hours (None: U)."""
+        if achieved is None:
+            return "U"
+        if achieved <= standard:
+            return "P"
+        if achieved <= standard * self.S:
+            return "S"
+        if achieved <= standard * self.M:
+            return "M"
+        return "U"
+
     @model_validator(mode="after")
     def _order(self) -> Ratings:
         if self.M < self.S:
@@ -237,3 +237,10 @@ class PlanInfo(Strict):
     id: Slug = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     title: Text
     description: Text | None = None
+
+
+class AgentTask(Strict):
+    """Work done by one agent, taking ``time`` hours of one staff member."""
+
+    agent: str
+    time: Dist

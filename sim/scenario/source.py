@@ -43,6 +43,14 @@ class ScenarioError(DrillInputError):
         return [str(p) for p in self.problems]
 
 
+class ScenarioWarning(UserWarning):
+    """A value that still works but should change (a retired name), with its location."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        super().__init__(str(problem))
+
+
 @dataclass
 class Located:
     """Plain YAML data plus the origin (file, line) of every path in it."""

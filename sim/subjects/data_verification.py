@@ -22,17 +22,17 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
-from sim.network.roles import not_responsible
+from sim.scenario.checks import Rel, not_responsible, unknown_agents
 from sim.scenario.distributions import Dist
-from sim.scenario.schema import Strict
-from sim.subjects.common import Rel, unknown_agents
+from sim.scenario.schema import Strict, Text
+from sim.scenario.settings import check_settings
+from sim.subjects.base import Subject
 
 if TYPE_CHECKING:
     from sim.engine.log import Event
     from sim.engine.world import World
 
-SUBJECT = "data_verification"
-_SETTINGS = ("household", "work", "venue", "transport", "community")
+NAME = "data_verification"
 
 
 class Batch(Strict):
@@ -52,11 +52,7 @@ class Batch(Strict):
     @field_validator("covers")
     @classmethod
     def _covers(cls, value: dict[str, float]) -> dict[str, float]:
-        for setting, share in value.items():
-            if setting not in _SETTINGS:
-                raise ValueError(f"unknown setting '{setting}' (one of {', '.join(_SETTINGS)})")
-            if not 0 <= share <= 1:
-                raise ValueError(f"coverage of '{setting}' must be within [0, 1]")
+        check_settings(value, "covers")
         return value
 
 
@@ -84,7 +80,7 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
         (("verifiers",), params.verifiers),
     ]
     yield from unknown_agents(scn, refs)
-    yield from not_responsible(scn, SUBJECT, refs[1:])
+    yield from not_responsible(scn, NAME, refs[1:])
     for rel, a, b in (
         (("task_force",), params.requested_by, params.task_force),
         (("verifiers",), params.task_force, params.verifiers),
@@ -93,9 +89,11 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
             yield rel, f"no handoff declared from '{a}' to '{b}'"
 
 
-def install(world: World, params: Params) -> None:
+def install(world: World, params: Params) -> set[str]:
+    """Subscribe; the state is the set of cases whose push list was requested."""
     seen: set[str] = set()
     world.on("case_confirmed", lambda e: _request(world, params, e, seen))
+    return seen
 
 
 def _outside_quarantine(world: World, case: str) -> bool:
@@ -112,7 +110,7 @@ def _request(
     if case in seen or not _outside_quarantine(world, case):
         return
     seen.add(case)
-    yield from world.handoff(p.requested_by, p.task_force, SUBJECT, case, purpose="data_push")
+    yield from world.handoff(p.requested_by, p.task_force, NAME, case, purpose="data_push")
     for i, batch in enumerate(p.batches):
         world.spawn(_batch(world, p, case, i, batch))
 
@@ -124,7 +122,7 @@ def _batch(world: World, p: Params, case: str, i: int, b: Batch) -> Generator[An
     entries = _compose(world, case, b, gen)
     world.emit(
         "data_push_received",
-        SUBJECT,
+        NAME,
         p.task_force,
         batch_id,
         case=case,
@@ -133,9 +131,9 @@ def _batch(world: World, p: Params, case: str, i: int, b: Batch) -> Generator[An
         route=b.route,
     )
     yield from world.agents[p.task_force].work(
-        SUBJECT, "route_push_list", batch_id, p.routing_time.sample(gen), size=len(entries)
+        NAME, "route_push_list", batch_id, p.routing_time.sample(gen), size=len(entries)
     )
-    yield from world.handoff(p.task_force, p.verifiers, SUBJECT, batch_id, size=len(entries))
+    yield from world.handoff(p.task_force, p.verifiers, NAME, batch_id, size=len(entries))
     ids = np.asarray([int(x) for x in entries], dtype=np.int64)
     u = world.streams.uniform("data_verification/outcome", ids, slot=i) if ids.size else ids
     jobs = [
@@ -146,8 +144,8 @@ def _batch(world: World, p: Params, case: str, i: int, b: Batch) -> Generator[An
         yield world.env.all_of(jobs)
     counts = {"verified": 0, "wrong": 0, "unreachable": 0}
     for job in jobs:
-        counts[job.value] += 1
-    world.emit("push_list_verified", SUBJECT, p.verifiers, batch_id, case=case, **counts)
+        counts[str(job.value)] += 1
+    world.emit("push_list_verified", NAME, p.verifiers, batch_id, case=case, **counts)
 
 
 def _compose(world: World, case: str, b: Batch, gen: np.random.Generator) -> list[str]:
@@ -176,7 +174,7 @@ def _verify(
 ) -> Generator[Any, Any, str]:
     gen = world.streams.gen("data_verification/entry")
     yield from world.agents[p.verifiers].work(
-        SUBJECT, "verify_entry", person, p.entry_time.sample(gen), batch=batch_id
+        NAME, "verify_entry", person, p.entry_time.sample(gen), batch=batch_id
     )
     if draw < p.wrong_share:
         outcome = "wrong"
@@ -186,7 +184,7 @@ def _verify(
         outcome = "verified"
     world.emit(
         "push_entry_verified",
-        SUBJECT,
+        NAME,
         p.verifiers,
         person,
         outcome=outcome,
@@ -196,5 +194,25 @@ def _verify(
         source=b.source,
     )
     if outcome == "verified" and b.route == "health_code":
-        world.emit("health_code_assigned", SUBJECT, p.task_force, person, code="yellow", case=case)
+        world.emit("health_code_assigned", NAME, p.task_force, person, code="yellow", case=case)
     return outcome
+
+
+SUBJECT: Subject[Params] = Subject(
+    name=NAME,
+    order=1,
+    label=Text(zh="数据核查", en="data verification"),
+    params=Params,
+    install=install,
+    check=check,
+    events={
+        "data_push_received": ("收到大数据推送名单", "push list received"),
+        "push_entry_verified": ("推送人员核查", "push entry verified"),
+        "push_list_verified": ("推送名单核查完毕", "push list verified"),
+        "health_code_assigned": ("精准赋码", "health code assigned"),
+    },
+    keywords={
+        "zh": ("核查", "推送", "名单", "大数据", "排查", "摸排", "登记"),
+        "en": ("verify", "push list", "list", "big data", "check the register", "register"),
+    },
+)

@@ -1,13 +1,14 @@
-"""The drill subjects that the engine simulates, by code name.
+"""The drill subjects the engine simulates: one line per subject, in install order.
 
-Each module defines ``Params`` (its scenario section), ``check(params, scenario)``
-(references pydantic cannot see) and ``install(world, params)`` (its SimPy
-processes and event subscriptions).  The order here is the install order.
+The install order is the order in which subjects subscribe to events and draw
+their first random numbers, so it is part of what a seed means: append a new
+subject at the end.  People read subjects in the drill's own order
+(:attr:`Subject.order`, seed 001), which :func:`listed` gives.
 """
 
 from __future__ import annotations
 
-from types import ModuleType
+from typing import Any
 
 from sim.subjects import (
     data_verification,
@@ -20,15 +21,35 @@ from sim.subjects import (
     treatment,
     zone_control,
 )
+from sim.subjects.base import Subject
 
-SUBJECT_MODULES: dict[str, ModuleType] = {
-    "traffic_control": traffic_control,
-    "testing": testing,
-    "reporting": reporting,
-    "tracing": tracing,
-    "data_verification": data_verification,
-    "transfer_isolation": transfer_isolation,
-    "treatment": treatment,
-    "zone_control": zone_control,
-    "routine_prevention": routine_prevention,
+REGISTRY: dict[str, Subject[Any]] = {
+    s.name: s
+    for s in (
+        traffic_control.SUBJECT,
+        testing.SUBJECT,
+        reporting.SUBJECT,
+        tracing.SUBJECT,
+        data_verification.SUBJECT,
+        transfer_isolation.SUBJECT,
+        treatment.SUBJECT,
+        zone_control.SUBJECT,
+        routine_prevention.SUBJECT,
+    )
 }
+"""Every subject by name, in install order."""
+
+
+def listed() -> list[Subject[Any]]:
+    """The subjects in the drill's order (seed 001), for people to read."""
+    return sorted(REGISTRY.values(), key=lambda s: s.order)
+
+
+SUBJECTS: tuple[str, ...] = tuple(s.name for s in listed())
+"""The subjects' names in the drill's order."""
+
+
+def label(name: str, lang: str) -> str:
+    """The subject's name in ``lang`` (zh or en); a name that is no subject passes through."""
+    subject = REGISTRY.get(name)
+    return name if subject is None else subject.label(lang)

@@ -18,22 +18,23 @@ a zero report (零报告) on days without new cases — counting from the log.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from sim.engine.priority import URGENT
-from sim.network.roles import not_responsible
+from sim.engine.agents import URGENT
+from sim.scenario.checks import Rel, missing_handoffs, not_responsible, unknown_agents
 from sim.scenario.distributions import Dist
-from sim.scenario.schema import Strict
-from sim.subjects.common import AgentTask, Rel, missing_handoffs, unknown_agents
+from sim.scenario.schema import AgentTask, Strict, Text
+from sim.subjects.base import Subject
 
 if TYPE_CHECKING:
     from sim.engine.log import Event
     from sim.engine.world import World
 
-SUBJECT = "reporting"
+NAME = "reporting"
 
 
 class PressConference(Strict):
@@ -75,7 +76,7 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
     if params.daily_report is not None:
         refs.append((("daily_report", "agent"), params.daily_report.agent))
     yield from unknown_agents(scn, refs)
-    yield from not_responsible(scn, SUBJECT, [r for r in refs if r[0][0] != "upward"])
+    yield from not_responsible(scn, NAME, [r for r in refs if r[0][0] != "upward"])
     yield from missing_handoffs(scn, ("chain",), [params.direct_report.agent, *params.chain])
     yield from missing_handoffs(scn, ("upward",), [params.chain[-1], *params.upward])
     if params.chain[0] != params.verification.agent:
@@ -89,9 +90,18 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
         )
 
 
-def install(world: World, params: Params) -> None:
-    state: dict[str, Any] = {"activated": False, "reported": set()}
+@dataclass
+class _State:
+    """Whether the command is activated, and the cases already reported."""
+
+    activated: bool = False
+    reported: set[str] = field(default_factory=set)
+
+
+def install(world: World, params: Params) -> _State:
+    state = _State()
     world.on("lab_result_positive", lambda e: _report(world, params, e, state))
+    return state
 
 
 def _daily(world: World, p: Params, d: DailyReport) -> Generator[Any, Any, None]:
@@ -105,12 +115,10 @@ def _daily(world: World, p: Params, d: DailyReport) -> Generator[Any, Any, None]
         yield world.env.timeout(wait)
         day += 1
         entity = f"day-{day}"
-        yield from world.agents[d.agent].work(SUBJECT, "daily_report", entity, d.time.sample(gen))
+        yield from world.agents[d.agent].work(NAME, "daily_report", entity, d.time.sample(gen))
         counts = _counts(world, last)
         last = world.now
-        world.emit(
-            "daily_report", SUBJECT, d.agent, entity, zero=counts["new_cases"] == 0, **counts
-        )
+        world.emit("daily_report", NAME, d.agent, entity, zero=counts["new_cases"] == 0, **counts)
 
 
 def _counts(world: World, since: float) -> dict[str, int]:
@@ -125,38 +133,34 @@ def _counts(world: World, since: float) -> dict[str, int]:
     }
 
 
-def _report(
-    world: World, p: Params, positive: Event, state: dict[str, Any]
-) -> Generator[Any, Any, None]:
+def _report(world: World, p: Params, positive: Event, state: _State) -> Generator[Any, Any, None]:
     case = positive.entity
-    if case in state["reported"]:
+    if case in state.reported:
         return  # a repeat positive of a reported case is not a new case
-    state["reported"].add(case)
+    state.reported.add(case)
     gen = world.streams.gen("reporting")
     lab = p.direct_report.agent
     yield from world.agents[lab].work(
-        SUBJECT, "direct_report", case, p.direct_report.time.sample(gen), priority=URGENT
+        NAME, "direct_report", case, p.direct_report.time.sample(gen), priority=URGENT
     )
-    world.emit("direct_report", SUBJECT, lab, case)
+    world.emit("direct_report", NAME, lab, case)
     chain = [lab, *p.chain]
-    yield from world.handoff(lab, chain[1], SUBJECT, case)
+    yield from world.handoff(lab, chain[1], NAME, case)
     cdc = p.verification.agent
     yield from world.agents[cdc].work(
-        SUBJECT, "verification", case, p.verification.time.sample(gen), priority=URGENT
+        NAME, "verification", case, p.verification.time.sample(gen), priority=URGENT
     )
-    world.emit("report_verified", SUBJECT, cdc, case)
-    world.emit("case_confirmed", SUBJECT, cdc, case)
+    world.emit("report_verified", NAME, cdc, case)
+    world.emit("case_confirmed", NAME, cdc, case)
     for src, dst in pairwise(chain[1:]):
-        yield from world.handoff(src, dst, SUBJECT, case)
-        world.emit("report_received", SUBJECT, dst, case, source=src)
+        yield from world.handoff(src, dst, NAME, case)
+        world.emit("report_received", NAME, dst, case, source=src)
     cmd = p.activation.agent
-    first = not state["activated"]
-    state["activated"] = True
+    first = not state.activated
+    state.activated = True
     if first:
-        yield from world.agents[cmd].work(
-            SUBJECT, "activation", case, p.activation.time.sample(gen)
-        )
-        world.emit("command_activated", SUBJECT, cmd, case)
+        yield from world.agents[cmd].work(NAME, "activation", case, p.activation.time.sample(gen))
+        world.emit("command_activated", NAME, cmd, case)
         if p.daily_report is not None:
             world.spawn(_daily(world, p, p.daily_report))
     world.spawn(_escalate(world, [cmd, *p.upward], case))
@@ -165,28 +169,53 @@ def _report(
 
 def _escalate(world: World, chain: list[str], case: str) -> Generator[Any, Any, None]:
     for level, (src, dst) in enumerate(pairwise(chain), start=1):
-        yield from world.handoff(src, dst, SUBJECT, case)
-        world.emit("report_escalated", SUBJECT, dst, case, source=src, level=level)
+        yield from world.handoff(src, dst, NAME, case)
+        world.emit("report_escalated", NAME, dst, case, source=src, level=level)
 
 
 def _publish(
     world: World, p: Params, cmd: str, case: str, press: bool
 ) -> Generator[Any, Any, None]:
     gen = world.streams.gen("reporting/publicity")
-    yield from world.handoff(cmd, p.release.agent, SUBJECT, case)
+    yield from world.handoff(cmd, p.release.agent, NAME, case)
     yield from world.agents[p.release.agent].work(
-        SUBJECT, "information_release", case, p.release.time.sample(gen)
+        NAME, "information_release", case, p.release.time.sample(gen)
     )
-    world.emit("public_release", SUBJECT, p.release.agent, case)
+    world.emit("public_release", NAME, p.release.agent, case)
     if not press:
         return
     pc = p.press_conference
     yield from world.agents[pc.agent].work(
-        SUBJECT, "press_preparation", case, pc.prep_time.sample(gen)
+        NAME, "press_preparation", case, pc.prep_time.sample(gen)
     )
     clock = (world.start_hour + world.now) % 24
     if clock < pc.earliest_hour:
         yield world.env.timeout(pc.earliest_hour - clock)
     elif clock >= pc.latest_hour:
         yield world.env.timeout(24 - clock + pc.earliest_hour)
-    world.emit("press_conference", SUBJECT, pc.agent, case)
+    world.emit("press_conference", NAME, pc.agent, case)
+
+
+SUBJECT: Subject[Params] = Subject(
+    name=NAME,
+    order=2,
+    label=Text(zh="信息报告", en="information reporting"),
+    params=Params,
+    install=install,
+    check=check,
+    events={
+        "direct_report": ("网络直报", "network direct report"),
+        "report_verified": ("疾控审核确认", "report verified by CDC"),
+        "case_confirmed": ("病例确认", "case confirmed"),
+        "report_received": ("收到报告", "report received"),
+        "command_activated": ("指挥部启动", "command activated"),
+        "report_escalated": ("向上级报告", "reported to higher level"),
+        "public_release": ("发布权威信息", "public information released"),
+        "press_conference": ("新闻发布会", "press conference held"),
+        "daily_report": ("日报告", "daily report"),
+    },
+    keywords={
+        "zh": ("报告", "直报", "上报", "发布", "通报", "信息"),
+        "en": ("report", "notify", "release", "inform", "escalate"),
+    },
+)

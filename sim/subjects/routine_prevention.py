@@ -6,10 +6,10 @@ Each policy has explicit effects that other parts of the model read (#65–66):
 * **vaccination** lowers each vaccinated resident's chance of infection
   (``vaccine_efficacy``; who is vaccinated is a per-resident common random
   number below ``vaccination_coverage``);
-* **venue-code scanning** sets ``world.policy["venue_code_share"]``, the share
+* **venue-code scanning** sets ``world.policy.venue_code_share``, the share
   of venue contacts that tracing can find from scan records (0 when off);
 * **fever clinics** and **temperature checks** at venues set
-  ``world.policy["care_seeking_factor"]``, a multiplier (≤ 1) on the delay from
+  ``world.policy.care_seeking_factor``, a multiplier (≤ 1) on the delay from
   symptom onset to detection that the epidemic's care-seeking delay reads;
 * **routine testing of key occupations** (staff in contact with inbound people,
   goods or environments, every ``interval_days`` in pools of
@@ -29,15 +29,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import Field, model_validator
 
-from sim.scenario.schema import Strict
-from sim.subjects.common import Rel, unknown_agents
+from sim.engine.world import Policy
+from sim.scenario.checks import Rel, unknown_agents
+from sim.scenario.schema import Strict, Text
+from sim.scenario.settings import SETTINGS, check_settings
+from sim.subjects.base import Section, Subject
 
 if TYPE_CHECKING:
+    from sim.engine.log import EventLog
     from sim.engine.world import World
+    from sim.scenario.model import Scenario
 
-SUBJECT = "routine_prevention"
-SETTINGS = ("household", "work", "venue", "transport", "community", "school", "other")
-KEY_OCCUPATION_STREAM = "routine/key_occupation"
+NAME = "routine_prevention"
 """Stream of the per-resident draw that decides who works in a key occupation."""
 
 
@@ -75,15 +78,11 @@ class Params(Strict):
 
     @model_validator(mode="after")
     def _factors(self) -> Params:
-        for setting, f in self.mask_factor.items():
-            if setting not in SETTINGS:
-                raise ValueError(f"mask_factor: unknown setting '{setting}'")
-            if not 0 <= f <= 1:
-                raise ValueError(f"mask_factor.{setting} must be within [0, 1]")
+        check_settings(self.mask_factor, "mask_factor", retired_ok=True)
         return self
 
     def policy(self) -> dict[str, Any]:
-        """The values other subjects read from ``world.policy``."""
+        """The policies in force, as logged by ``policy_in_force``."""
         care = 1.0
         if self.temperature_checks:
             care *= self.temperature_care_factor
@@ -105,23 +104,13 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
         )
 
 
-def key_occupation_members(world: World, share: float) -> np.ndarray:
-    """Residents in key occupations: a fixed per-resident draw below ``share``.
-
-    Computed once per replication and share (a city has millions of draws).
-    """
-    cache: dict[float, np.ndarray] = world.__dict__.setdefault("_key_occupations", {})
-    if share not in cache:
-        pop = world.population
-        u = world.streams.uniform(KEY_OCCUPATION_STREAM, np.arange(pop.size, dtype=np.int64))
-        cache[share] = np.flatnonzero(u < share)
-    return cache[share]
-
-
 def install(world: World, params: Params) -> None:
     policy = params.policy()
-    world.policy.update(policy)
-    world.emit("policy_in_force", SUBJECT, "", "county", **policy)
+    world.policy = Policy(
+        venue_code_share=policy["venue_code_share"],
+        care_seeking_factor=policy["care_seeking_factor"],
+    )
+    world.emit("policy_in_force", NAME, "", "county", **policy)
     table = {s: (params.mask_factor.get(s, 1.0) if params.masks else 1.0) for s in SETTINGS}
     vaccinated: np.ndarray | None = None
     if params.vaccination_coverage > 0 and params.vaccine_efficacy > 0:
@@ -145,12 +134,12 @@ def _screening(world: World, k: KeyOccupations) -> Generator[Any, Any, None]:
     """Order a routine screening of the key occupations every ``interval_days``."""
     yield world.env.timeout(k.first_h)
     n = 0
-    persons = int(key_occupation_members(world, k.share).size)
+    persons = int(world.population.key_occupations(k.share, world.streams).size)
     while True:
         n += 1
         world.emit(
             "routine_screening",
-            SUBJECT,
+            NAME,
             k.agent,
             f"routine-{n}",
             share=k.share,
@@ -158,3 +147,33 @@ def _screening(world: World, k: KeyOccupations) -> Generator[Any, Any, None]:
             pool_size=k.pool_size,
         )
         yield world.env.timeout(k.interval_days * 24.0)
+
+
+def summarize(scenario: Scenario, log: EventLog) -> dict[str, Any]:
+    """Routine policies in force and the key-group screening they ran."""
+    policy = log.first("policy_in_force")
+    screens = log.of("routine_screening")
+    return {
+        "policy": dict(policy.details) if policy is not None else {},
+        "screening_rounds": len(screens),
+        "screened": sum(e.details.get("persons", 0) for e in screens),
+    }
+
+
+SUBJECT: Subject[Params] = Subject(
+    name=NAME,
+    order=9,
+    label=Text(zh="常态化防控", en="routine prevention"),
+    params=Params,
+    install=install,
+    check=check,
+    summary=Section("routine_prevention", "policy_in_force", summarize),
+    events={
+        "policy_in_force": ("常态化防控措施生效", "routine policy in force"),
+        "routine_screening": ("重点人群例行检测", "routine key-group testing"),
+    },
+    keywords={
+        "zh": ("口罩", "测温", "场所码", "扫码", "疫苗", "消杀"),
+        "en": ("mask", "temperature", "venue code", "scan", "vaccin", "disinfect"),
+    },
+)

@@ -5,7 +5,7 @@ remembers easily (household, most of work); the full trajectory (完整轨迹) f
 and finds more of the rest.  The chance to find a contact depends on its setting;
 venue-code scans (场所码) raise the venue chance: a contact who scanned is found
 by the full trajectory.  The share who scanned is the routine-prevention policy
-``world.policy["venue_code_share"]`` (0 when venue codes are off) whenever
+``world.policy.venue_code_share`` (0 when venue codes are off) whenever
 routine prevention is in force, so one knob decides it; ``venue_code_scan`` is
 the fallback for scenarios without routine prevention.  Contacts never found
 stay in the community.  Each contact's fate is a per-person common random
@@ -29,18 +29,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import Field, field_validator
 
-from sim.engine.priority import URGENT
-from sim.network.roles import not_responsible
+from sim.engine.agents import URGENT
+from sim.scenario.checks import Rel, not_responsible, unknown_agents
 from sim.scenario.distributions import Dist
-from sim.scenario.schema import Strict
-from sim.subjects.common import Rel, unknown_agents
+from sim.scenario.schema import Strict, Text
+from sim.scenario.settings import check_settings
+from sim.subjects.base import Subject
 
 if TYPE_CHECKING:
     from sim.engine.log import Event
     from sim.engine.world import World
 
-SUBJECT = "tracing"
-SETTINGS = ("household", "work", "venue", "transport", "community")
+NAME = "tracing"
 
 
 class Secondary(Strict):
@@ -72,7 +72,7 @@ class Params(Strict):
         ge=0,
         le=1,
         description="share of venue contacts who scanned the venue code; used only when "
-        'routine prevention sets no world.policy["venue_code_share"]',
+        "routine prevention sets no world.policy.venue_code_share",
     )
     secondary: Secondary | None = None
     assess: Assess | None = None
@@ -80,18 +80,14 @@ class Params(Strict):
     @field_validator("find_core", "find_full")
     @classmethod
     def _shares(cls, value: dict[str, float]) -> dict[str, float]:
-        for setting, share in value.items():
-            if setting not in SETTINGS:
-                raise ValueError(f"unknown setting '{setting}' (one of {', '.join(SETTINGS)})")
-            if not 0 <= share <= 1:
-                raise ValueError(f"share for '{setting}' must be within [0, 1]")
+        check_settings(value, "find rates")
         return value
 
 
 def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
     refs: list[tuple[Rel, str]] = [(("investigators",), params.investigators)]
     yield from unknown_agents(scn, refs)
-    yield from not_responsible(scn, SUBJECT, refs)
+    yield from not_responsible(scn, NAME, refs)
     for setting, core in params.find_core.items():
         if core > params.find_full.get(setting, 0.0):
             yield ("find_core", setting), "cannot exceed the share found by the full trajectory"
@@ -114,7 +110,8 @@ class _Tracing:
 
     def venue_scan(self) -> float:
         """Share of venue contacts who scanned: the routine-prevention policy if in force."""
-        return float(self.world.policy.get("venue_code_share", self.p.venue_code_scan))
+        share = self.world.policy.venue_code_share
+        return float(self.p.venue_code_scan if share is None else share)
 
     def share(self, stage: str, setting: str) -> float:
         base = (self.p.find_core if stage == "core" else self.p.find_full).get(setting, 0.0)
@@ -128,7 +125,7 @@ class _Tracing:
         self.identified.add(person)
         self.world.emit(
             "contact_identified",
-            SUBJECT,
+            NAME,
             self.p.investigators,
             person,
             source=source,
@@ -148,17 +145,17 @@ class _Tracing:
         self.identified.add(case)  # a case is never its own contact
         gen = self.world.streams.gen("tracing")
         p = self.p
-        self.world.emit("interview_start", SUBJECT, p.investigators, case)
+        self.world.emit("interview_start", NAME, p.investigators, case)
         # a confirmed case goes ahead of the queued searches for secondary contacts
         yield from self.team.work(
-            SUBJECT, "core_interview", case, p.core_interview.sample(gen), priority=URGENT
+            NAME, "core_interview", case, p.core_interview.sample(gen), priority=URGENT
         )
-        self.world.emit("core_info", SUBJECT, p.investigators, case)
+        self.world.emit("core_info", NAME, p.investigators, case)
         self.find(case, "core")
         yield from self.team.work(
-            SUBJECT, "full_trajectory", case, p.full_trajectory.sample(gen), priority=URGENT
+            NAME, "full_trajectory", case, p.full_trajectory.sample(gen), priority=URGENT
         )
-        self.world.emit("full_trajectory", SUBJECT, p.investigators, case)
+        self.world.emit("full_trajectory", NAME, p.investigators, case)
         self.find(case, "full")
 
     def find(self, case: str, stage: str) -> None:
@@ -176,7 +173,7 @@ class _Tracing:
         assert sec is not None
         world = self.world
         gen = world.streams.gen("tracing/secondary")
-        yield from self.team.work(SUBJECT, "secondary_search", contact, sec.search_time.sample(gen))
+        yield from self.team.work(NAME, "secondary_search", contact, sec.search_time.sample(gen))
         u = world.streams.uniform("tracing/secondary_n", int(contact))[0]
         n = poisson_quantile(float(u), sec.ratio) if sec.ratio > 0 else 0
         pop = world.population
@@ -201,7 +198,7 @@ class _Tracing:
         if e.details.get("outcome") != "verified" or e.details.get("route") != "tracing":
             return
         gen = self.world.streams.gen("tracing/assess")
-        yield from self.team.work(SUBJECT, "assess_risk_person", person, a.time.sample(gen))
+        yield from self.team.work(NAME, "assess_risk_person", person, a.time.sample(gen))
         if person in self.identified:
             return
         exposure = self.exposed.get(person)
@@ -216,7 +213,7 @@ class _Tracing:
         else:
             self.world.emit(
                 "health_code_assigned",
-                SUBJECT,
+                NAME,
                 self.p.investigators,
                 person,
                 code="yellow",
@@ -237,8 +234,29 @@ def poisson_quantile(u: float, mu: float) -> int:
     return below if special.pdtr(below, mu) >= u else k
 
 
-def install(world: World, params: Params) -> None:
+def install(world: World, params: Params) -> _Tracing:
     t = _Tracing(world, params)
     world.on("contact_exposed", t.on_exposed)
     world.on("case_confirmed", t.investigate)
     world.on("push_entry_verified", t.assess_risk_person)
+    return t
+
+
+SUBJECT: Subject[Params] = Subject(
+    name=NAME,
+    order=3,
+    label=Text(zh="流调溯源", en="tracing"),
+    params=Params,
+    install=install,
+    check=check,
+    events={
+        "interview_start": ("开始流调", "interview started"),
+        "core_info": ("核心信息查清", "core information obtained"),
+        "full_trajectory": ("完整轨迹查清", "full trajectory reported"),
+        "contact_identified": ("密接判定", "contact identified"),
+    },
+    keywords={
+        "zh": ("流调", "密接", "轨迹", "溯源", "次密接"),
+        "en": ("trace", "tracing", "contact", "trajectory", "interview"),
+    },
+)

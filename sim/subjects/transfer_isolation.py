@@ -26,17 +26,17 @@ from typing import TYPE_CHECKING, Any, Literal
 import simpy
 from pydantic import Field, PositiveInt, field_validator
 
-from sim.engine.priority import URGENT
-from sim.network.roles import not_responsible
+from sim.engine.agents import URGENT
+from sim.scenario.checks import Rel, not_responsible, unknown_agents
 from sim.scenario.distributions import Dist
-from sim.scenario.schema import Strict, Text
-from sim.subjects.common import AgentTask, Rel, unknown_agents
+from sim.scenario.schema import AgentTask, Strict, Text
+from sim.subjects.base import Subject
 
 if TYPE_CHECKING:
     from sim.engine.log import Event
     from sim.engine.world import World
 
-SUBJECT = "transfer_isolation"
+NAME = "transfer_isolation"
 NEIGHBOUR = "neighbouring_county"
 
 
@@ -102,7 +102,7 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
     if params.source:
         refs.append((("source",), params.source))
     yield from unknown_agents(scn, refs)
-    yield from not_responsible(scn, SUBJECT, refs[:3])
+    yield from not_responsible(scn, NAME, refs[:3])
     known = params.source in scn.agents and params.team in scn.agents
     if params.source and known and scn.handoff(params.source, params.team) is None:
         yield ("source",), f"no handoff declared from '{params.source}' to '{params.team}'"
@@ -135,7 +135,7 @@ class _Transfer:
             self.fleet.put(f"vehicle-{self.n_vehicles}")
         if log and n:
             self.world.emit(
-                "vehicles_added", SUBJECT, self.p.team, "fleet", added=n, total=self.n_vehicles
+                "vehicles_added", NAME, self.p.team, "fleet", added=n, total=self.n_vehicles
             )
 
     def add_site(self, sid: str, site: Site) -> None:
@@ -145,7 +145,7 @@ class _Transfer:
         else:
             self.free[sid] = site.rooms
         self.sites[sid] = site
-        self.world.emit("site_opened", SUBJECT, self.p.team, sid, rooms=site.rooms)
+        self.world.emit("site_opened", NAME, self.p.team, sid, rooms=site.rooms)
 
     # --- contacts -----------------------------------------------------------
     def request(self, event: Event) -> Generator[Any, Any, None]:
@@ -155,8 +155,8 @@ class _Transfer:
         self.requested.add(person)
         role = str(event.details.get("role", "close_contact"))
         if self.p.source:
-            yield from self.world.handoff(self.p.source, self.p.team, SUBJECT, person, role=role)
-        self.world.emit("transfer_requested", SUBJECT, self.p.team, person, role=role)
+            yield from self.world.handoff(self.p.source, self.p.team, NAME, person, role=role)
+        self.world.emit("transfer_requested", NAME, self.p.team, person, role=role)
         self.waiting.put((person, role))
 
     def dispatcher(self) -> Generator[Any, Any, None]:
@@ -187,7 +187,7 @@ class _Transfer:
                 self.free[sid] -= 1
                 if self.free[sid] == 0:
                     self.world.emit(
-                        "site_full", SUBJECT, self.p.team, sid, rooms=self.sites[sid].rooms
+                        "site_full", NAME, self.p.team, sid, rooms=self.sites[sid].rooms
                     )
                 return [(person, role, sid)]
         if self.p.overflow == NEIGHBOUR:
@@ -206,7 +206,7 @@ class _Transfer:
             duration = self.p.dispatch_time.sample(self.gen) + travel
             self.world.emit(
                 "transfer_departed",
-                SUBJECT,
+                NAME,
                 self.p.team,
                 trip_id,
                 riders=len(riders),
@@ -219,7 +219,7 @@ class _Transfer:
                 vehicles_busy=self.n_vehicles - len(self.fleet.items),
                 vehicles=self.n_vehicles,
             )
-            yield from team.work(SUBJECT, "transfer_trip", trip_id, duration, riders=len(riders))
+            yield from team.work(NAME, "transfer_trip", trip_id, duration, riders=len(riders))
             for person, role, site in riders:
                 self.admit(person, role, site)
             yield self.world.env.timeout(self.p.disinfection_time.sample(self.gen))
@@ -243,7 +243,7 @@ class _Transfer:
         world.isolated.setdefault(int(person), world.now)
         world.emit(
             "isolated",
-            SUBJECT,
+            NAME,
             self.p.team,
             person,
             mode="central_quarantine",
@@ -255,7 +255,7 @@ class _Transfer:
     def home_quarantine(self, person: str, role: str) -> Generator[Any, Any, None]:
         world, hq = self.world, self.p.home_quarantine
         yield from world.agents[hq.agent].work(
-            SUBJECT, "five_to_one_setup", person, hq.time.sample(self.gen)
+            NAME, "five_to_one_setup", person, hq.time.sample(self.gen)
         )
         if person in self.cases or person in self.placed:
             return
@@ -267,7 +267,7 @@ class _Transfer:
             world.isolated.setdefault(int(person), world.now)
         world.emit(
             "isolated",
-            SUBJECT,
+            NAME,
             hq.agent,
             person,
             mode="home_quarantine",
@@ -292,7 +292,7 @@ class _Transfer:
             if self.placed.get(person) not in ("central_quarantine", "home_quarantine"):
                 return
             self.world.emit(
-                "test_requested", SUBJECT, self.p.team, person, reason=f"quarantine_day_{day}"
+                "test_requested", NAME, self.p.team, person, reason=f"quarantine_day_{day}"
             )
         end = start + q.days * 24.0
         if end > env.now:
@@ -300,7 +300,7 @@ class _Transfer:
         if self.placed.get(person) not in ("central_quarantine", "home_quarantine"):
             return
         self.leave(person)
-        self.world.emit("quarantine_released", SUBJECT, self.p.team, person, days=q.days)
+        self.world.emit("quarantine_released", NAME, self.p.team, person, days=q.days)
 
     def leave(self, person: str) -> None:
         self.placed.pop(person, None)
@@ -320,13 +320,13 @@ class _Transfer:
         hold = self.p.case_hold
         gen = self.world.streams.gen("transfer/case_hold")
         yield from self.world.agents[hold.agent].work(
-            SUBJECT, "case_hold", person, hold.time.sample(gen), priority=URGENT
+            NAME, "case_hold", person, hold.time.sample(gen), priority=URGENT
         )
         if person in self.placed:
             return
         self.placed[person] = "held_at_home"
         self.world.isolated.setdefault(int(person), self.world.now)
-        self.world.emit("isolated", SUBJECT, hold.agent, person, mode="held_at_home", site="")
+        self.world.emit("isolated", NAME, hold.agent, person, mode="held_at_home", site="")
 
     def on_admitted(self, admitted: Event) -> None:
         """A person taken to hospital gives up their room."""
@@ -335,37 +335,28 @@ class _Transfer:
         if mode in ("central_quarantine", "home_quarantine"):
             site = self.room_of.get(person, "")
             self.leave(person)
-            self.world.emit(
-                "quarantine_left", SUBJECT, self.p.team, person, to="hospital", site=site
-            )
+            self.world.emit("quarantine_left", NAME, self.p.team, person, to="hospital", site=site)
         else:
             self.placed.pop(person, None)
         self.placed[person] = "hospital"
 
 
-_ATTR = "_transfer_isolation"
-"""The World attribute holding the installed transfer state (for :func:`reconfigure`)."""
-
-
-def install(world: World, params: Params) -> None:
+def install(world: World, params: Params) -> _Transfer:
     transfer = _Transfer(world, params)
-    setattr(world, _ATTR, transfer)
     world.on("contact_identified", transfer.request)
     world.on("lab_result_positive", transfer.on_positive)
     world.on("admitted", transfer.on_admitted)
     world.spawn(transfer.dispatcher())
+    return transfer
 
 
-def reconfigure(world: World, params: Params) -> None:
+def reconfigure(world: World, t: _Transfer, params: Params) -> None:
     """Apply a decision taken during play: new sites or rooms, more vehicles.
 
-    Called by the inject engine with the subject's new parameters.  Sites and
-    vehicles can only be added (a room in use cannot vanish); the overflow policy,
-    compliance and timings of later work follow ``params``.
+    Called by the inject engine with the subject's state and new parameters.
+    Sites and vehicles can only be added (a room in use cannot vanish); the
+    overflow policy, compliance and timings of later work follow ``params``.
     """
-    t = getattr(world, _ATTR, None)
-    if t is None:
-        raise LookupError("transfer_isolation is not installed in this world")
     for sid, site in params.sites.items():
         old = t.sites.get(sid)
         if old is None or site.rooms > old.rooms:
@@ -373,3 +364,28 @@ def reconfigure(world: World, params: Params) -> None:
     if params.vehicles > t.n_vehicles:
         t.add_vehicles(params.vehicles - t.n_vehicles)
     t.p = params
+
+
+SUBJECT: Subject[Params] = Subject(
+    name=NAME,
+    order=4,
+    label=Text(zh="转运隔离", en="transfer and isolation"),
+    params=Params,
+    install=install,
+    check=check,
+    reconfigure=reconfigure,
+    events={
+        "transfer_requested": ("申请转运", "transfer requested"),
+        "transfer_departed": ("转运车辆出发", "transfer vehicle departed"),
+        "isolated": ("隔离到位", "isolated"),
+        "site_full": ("隔离点已满", "quarantine site full"),
+        "site_opened": ("启用隔离点", "quarantine site opened"),
+        "vehicles_added": ("增派转运车辆", "transfer vehicles added"),
+        "quarantine_left": ("转出隔离（送医）", "left quarantine for hospital"),
+        "quarantine_released": ("解除隔离", "released from quarantine"),
+    },
+    keywords={
+        "zh": ("转运", "隔离", "五包一", "居家", "闭环"),
+        "en": ("transfer", "isolat", "quarantine", "five-to-one", "closed loop"),
+    },
+)

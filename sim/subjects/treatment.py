@@ -23,16 +23,16 @@ from typing import TYPE_CHECKING, Any, Literal
 import simpy
 from pydantic import Field, NonNegativeInt, PositiveInt, field_validator
 
-from sim.network.roles import not_responsible
+from sim.scenario.checks import Rel, missing_handoffs, not_responsible, unknown_agents
 from sim.scenario.distributions import Dist
-from sim.scenario.schema import Strict
-from sim.subjects.common import Rel, missing_handoffs, unknown_agents
+from sim.scenario.schema import Strict, Text
+from sim.subjects.base import Subject
 
 if TYPE_CHECKING:
     from sim.engine.log import Event
     from sim.engine.world import World
 
-SUBJECT = "treatment"
+NAME = "treatment"
 LEVELS = ("mild", "moderate", "severe", "critical")
 
 
@@ -85,7 +85,7 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
         (("hospital",), params.hospital),
     ]
     yield from unknown_agents(scn, refs)
-    yield from not_responsible(scn, SUBJECT, refs)
+    yield from not_responsible(scn, NAME, refs)
     path = [(("order_path", i), a) for i, a in enumerate(params.order_path)]
     yield from unknown_agents(scn, path)
     yield from missing_handoffs(scn, ("order_path",), params.order_path)
@@ -123,26 +123,26 @@ class _Treatment:
         self.patients.add(person)
         world, p = self.world, self.p
         for src, dst in pairwise(p.order_path):
-            yield from world.handoff(src, dst, SUBJECT, person, purpose="case_transfer")
+            yield from world.handoff(src, dst, NAME, person, purpose="case_transfer")
         yield from world.agents[p.team].work(
-            SUBJECT, "ambulance_dispatch", person, p.dispatch_time.sample(self.gen)
+            NAME, "ambulance_dispatch", person, p.dispatch_time.sample(self.gen)
         )
         ambulance = yield self.ambulances.get()
-        world.emit("ambulance_dispatched", SUBJECT, p.team, person, ambulance=ambulance)
+        world.emit("ambulance_dispatched", NAME, p.team, person, ambulance=ambulance)
         yield world.env.timeout(p.to_patient_time.sample(self.gen))
         yield world.env.timeout(p.to_hospital_time.sample(self.gen))
         if not self.beds.items:
-            world.emit("beds_full", SUBJECT, p.hospital, person, beds=p.beds - p.reserve_beds)
+            world.emit("beds_full", NAME, p.hospital, person, beds=p.beds - p.reserve_beds)
         bed = yield self.beds.get()
         world.spawn(self.disinfect(ambulance))
         yield from world.agents[p.hospital].work(
-            SUBJECT, "admission", person, p.admission_time.sample(self.gen)
+            NAME, "admission", person, p.admission_time.sample(self.gen)
         )
         level = self.severity(person)
         if int(person) not in world.isolated:
             world.isolated[int(person)] = world.now
-            world.emit("isolated", SUBJECT, p.hospital, person, mode="hospital", site=p.hospital)
-        world.emit("admitted", SUBJECT, p.hospital, person, severity=level, bed=bed)
+            world.emit("isolated", NAME, p.hospital, person, mode="hospital", site=p.hospital)
+        world.emit("admitted", NAME, p.hospital, person, severity=level, bed=bed)
         world.spawn(self.stay(person, level, bed))
 
     def disinfect(self, ambulance: str) -> Generator[Any, Any, None]:
@@ -161,13 +161,35 @@ class _Treatment:
                 yield world.env.timeout(worsen)
                 new = LEVELS[LEVELS.index(level) + 1]
                 world.emit(
-                    "severity_changed", SUBJECT, p.hospital, person, severity=new, previous=level
+                    "severity_changed", NAME, p.hospital, person, severity=new, previous=level
                 )
         yield world.env.timeout(max(start + stay - world.now, 0.0))
-        world.emit("discharged", SUBJECT, p.hospital, person, bed=bed)
+        world.emit("discharged", NAME, p.hospital, person, bed=bed)
         self.beds.put(bed)
 
 
-def install(world: World, params: Params) -> None:
+def install(world: World, params: Params) -> _Treatment:
     t = _Treatment(world, params)
     world.on(params.trigger, t.on_confirmed)
+    return t
+
+
+SUBJECT: Subject[Params] = Subject(
+    name=NAME,
+    order=7,
+    label=Text(zh="病例救治", en="treatment"),
+    params=Params,
+    install=install,
+    check=check,
+    events={
+        "ambulance_dispatched": ("负压救护车出车", "ambulance dispatched"),
+        "beds_full": ("定点医院床位已满", "hospital beds full"),
+        "admitted": ("定点医院收治", "admitted to the designated hospital"),
+        "severity_changed": ("病情变化", "severity changed"),
+        "discharged": ("出院", "discharged"),
+    },
+    keywords={
+        "zh": ("救治", "定点医院", "负压", "救护车", "发热门诊"),
+        "en": ("treat", "hospital", "ambulance", "negative-pressure", "fever clinic"),
+    },
+)

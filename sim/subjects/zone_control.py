@@ -32,16 +32,18 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from sim.engine.population import ZONE_CONTROLLED, ZONE_LEVELS, ZONE_PRECAUTION, ZONE_SEALED
-from sim.scenario.schema import Strict
-from sim.subjects.common import AgentTask, Rel, missing_handoffs, unknown_agents
+from sim.scenario.checks import Rel, missing_handoffs, unknown_agents
+from sim.scenario.schema import AgentTask, Strict, Text
+from sim.scenario.settings import SETTINGS, check_settings
+from sim.subjects.base import Section, Subject, rated_time
 
 if TYPE_CHECKING:
-    from sim.engine.log import Event
+    from sim.engine.log import Event, EventLog
     from sim.engine.world import World
+    from sim.scenario.model import Scenario
 
-SUBJECT = "zone_control"
+NAME = "zone_control"
 Unit = Literal["household", "compound", "community", "township", "county"]
-SETTINGS = ("household", "work", "venue", "transport", "community", "school", "other")
 
 
 class Rules(Strict):
@@ -52,11 +54,23 @@ class Rules(Strict):
     precaution: Unit = "county"
 
 
+def _default_staffing() -> dict[Literal["sealed", "controlled"], float]:
+    return {"sealed": 20.0, "controlled": 100.0}
+
+
+def _default_factors() -> dict[Literal["sealed", "controlled", "precaution"], dict[str, float]]:
+    return {
+        "sealed": {s: 0.0 for s in SETTINGS if s != "household"},
+        "controlled": {"work": 0.3, "venue": 0.2, "transport": 0.2, "community": 0.3},
+        "precaution": {"venue": 0.8},
+    }
+
+
 class Staffing(Strict):
     """Residents per zone staff member, and who the staff are (#44, #45)."""
 
     residents_per_staff: dict[Literal["sealed", "controlled"], float] = Field(
-        default_factory=lambda: {"sealed": 20.0, "controlled": 100.0}
+        default_factory=_default_staffing
     )
     grid_workers: bool = Field(default=True, description="the community's grid workers serve")
     reinforcements: list[str] = Field(
@@ -76,11 +90,7 @@ class Params(Strict):
     rules: Rules = Field(default_factory=Rules)
     staffing: Staffing = Field(default_factory=Staffing)
     contact_factor: dict[Literal["sealed", "controlled", "precaution"], dict[str, float]] = Field(
-        default_factory=lambda: {
-            "sealed": {s: 0.0 for s in SETTINGS if s != "household"},
-            "controlled": {"work": 0.3, "venue": 0.2, "transport": 0.2, "community": 0.3},
-            "precaution": {"venue": 0.8},
-        },
+        default_factory=_default_factors,
         description="share of each setting's contacts kept in force (missing: 1)",
     )
     lift_days: float = Field(default=14.0, gt=0, description="case-free days before lifting")
@@ -88,11 +98,7 @@ class Params(Strict):
     @model_validator(mode="after")
     def _monotone(self) -> Params:
         for level, table in self.contact_factor.items():
-            for setting, f in table.items():
-                if setting not in SETTINGS:
-                    raise ValueError(f"contact_factor.{level}: unknown setting '{setting}'")
-                if not 0 <= f <= 1:
-                    raise ValueError(f"contact_factor.{level}.{setting} must be within [0, 1]")
+            check_settings(table, f"contact_factor.{level}", retired_ok=True)
         for setting in SETTINGS:
             chain = [self.factor(lv, setting) for lv in ("precaution", "controlled", "sealed")]
             if not chain[0] >= chain[1] >= chain[2]:
@@ -167,8 +173,7 @@ class ZoneControl:
 
     def modifier(self, persons: np.ndarray, setting: str, t: float) -> np.ndarray:
         """Share of ``setting`` contacts of ``persons`` kept by the zones in force now."""
-        table = self.table.get(setting, self.table["other"])
-        return table[self.world.population.zone[np.asarray(persons, dtype=np.int64)]]
+        return self.table[setting][self.world.population.zone[np.asarray(persons, dtype=np.int64)]]
 
     # -- zones around a case -----------------------------------------------------
     def unit_range(self, unit: str, person: int) -> tuple[int, int]:
@@ -216,16 +221,16 @@ class ZoneControl:
     ) -> Generator[Any, Any, None]:
         w, p = self.world, self.p
         if p.ordered_by is not None:
-            yield from w.handoff(p.ordered_by, p.delineation.agent, SUBJECT, sealed.id)
+            yield from w.handoff(p.ordered_by, p.delineation.agent, NAME, sealed.id)
         yield from w.agents[p.delineation.agent].work(
-            SUBJECT, "delineation", sealed.id, p.delineation.time.sample(self.gen)
+            NAME, "delineation", sealed.id, p.delineation.time.sample(self.gen)
         )
         pop = w.population
         zones = [z for z in (sealed, controlled) if z is not None]
         for z in zones:
             w.emit(
                 "zone_delineated",
-                SUBJECT,
+                NAME,
                 p.delineation.agent,
                 z.id,
                 level=z.level,
@@ -241,7 +246,7 @@ class ZoneControl:
             np.maximum(pop.zone[plo:phi], ZONE_PRECAUTION, out=pop.zone[plo:phi])
             w.emit(
                 "zone_sealed",
-                SUBJECT,
+                NAME,
                 p.delineation.agent,
                 "precaution",
                 level="precaution",
@@ -272,16 +277,14 @@ class ZoneControl:
         needed, available = self.staff(zone, person)
         stretch = max(1.0, needed / max(available, 1))
         hours = p.sealing.time.sample(self.gen) * stretch
-        yield from w.agents[p.sealing.agent].work(
-            SUBJECT, "sealing", zone.id, hours, level=zone.level
-        )
+        yield from w.agents[p.sealing.agent].work(NAME, "sealing", zone.id, hours, level=zone.level)
         code = ZONE_LEVELS[zone.level]
         pop = w.population
         np.maximum(pop.zone[zone.lo : zone.hi], code, out=pop.zone[zone.lo : zone.hi])
         zone.active = True
         w.emit(
             "zone_sealed",
-            SUBJECT,
+            NAME,
             p.sealing.agent,
             zone.id,
             level=zone.level,
@@ -307,7 +310,7 @@ class ZoneControl:
         zone.active = False
         zone.lifted = True
         self._recompute(zone.lo, zone.hi)
-        w.emit("zone_lifted", SUBJECT, self.p.sealing.agent, zone.id, level=zone.level)
+        w.emit("zone_lifted", NAME, self.p.sealing.agent, zone.id, level=zone.level)
 
     def _recompute(self, lo: int, hi: int) -> None:
         """Zone levels of ``[lo, hi)`` from the zones still in force."""
@@ -320,5 +323,72 @@ class ZoneControl:
                 np.maximum(pop.zone[a:b], code, out=pop.zone[a:b])
 
 
-def install(world: World, params: Params) -> None:
-    ZoneControl(world, params).install()
+def install(world: World, params: Params) -> ZoneControl:
+    zones = ZoneControl(world, params)
+    zones.install()
+    return zones
+
+
+def summarize(scenario: Scenario, log: EventLog) -> dict[str, Any]:
+    """Zones from the log: when delineated, in force and lifted; residents; staff.
+
+    The time from the first positive result (the discovery, whichever event the
+    plan seals on) to the first sealed zone in force is rated against Beijing's
+    24-hour handling rule (lock down risk sites ≤ 24 h, #4).
+    """
+    zones: dict[str, dict[str, Any]] = {}
+    for e in log.among("zone_delineated", "zone_sealed", "zone_lifted"):
+        if e.kind == "zone_delineated":
+            zones[e.entity] = {
+                "id": e.entity,
+                "level": e.details["level"],
+                "community": e.details["community"],
+                "case": e.details["case"],
+                "residents": e.details["residents"],
+                "delineated_h": round(e.t, 4),
+                "sealed_h": None,
+                "lifted_h": None,
+            }
+        elif e.kind == "zone_sealed" and e.entity in zones:
+            zones[e.entity].update(
+                sealed_h=round(e.t, 4),
+                households=e.details["households"],
+                staff_needed=e.details["staff_needed"],
+                staff_assigned=e.details["staff_assigned"],
+                staff_available=e.details["staff_available"],
+            )
+        elif e.kind == "zone_lifted" and e.entity in zones:
+            zones[e.entity]["lifted_h"] = round(e.t, 4)
+    found = log.first("lab_result_positive")
+    sealed = [z["sealed_h"] for z in zones.values() if z["level"] == "sealed" and z["sealed_h"]]
+    to_seal = min(sealed) - found.t if found is not None and sealed else None
+    by_level: dict[str, int] = {}
+    for z in zones.values():
+        if z["sealed_h"] is not None:
+            by_level[z["level"]] = by_level.get(z["level"], 0) + z["residents"]
+    return {
+        "zones": list(zones.values()),
+        "residents_covered": by_level,
+        "staff_assigned": sum(z.get("staff_assigned", 0) for z in zones.values()),
+        "objectives": {"first_seal_24h": rated_time(to_seal, 24.0, scenario.ratings)},
+    }
+
+
+SUBJECT: Subject[Params] = Subject(
+    name=NAME,
+    order=5,
+    label=Text(zh="疫区管控", en="zone control"),
+    params=Params,
+    install=install,
+    check=check,
+    summary=Section("zones", "zone_delineated", summarize),
+    events={
+        "zone_delineated": ("划定风险区域", "zone delineated"),
+        "zone_sealed": ("区域管控到位", "zone measures in force"),
+        "zone_lifted": ("解除管控", "zone lifted"),
+    },
+    keywords={
+        "zh": ("封控", "管控", "防范", "足不出户", "守门", "值守", "小区"),
+        "en": ("seal", "zone", "lockdown", "stay home", "guard", "door"),
+    },
+)

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from sim.api import FLAGSHIP, build_world, run_drill
 from sim.epidemic.contacts import SETTINGS, EpidemicParams
-from sim.scenario import load_scenario
-from sim.scenario.model import Scenario, SubjectParams
+from sim.language import load_scenario
+from sim.language.model import SubjectParams
+from sim.scenario.model import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario import ScenarioError, load_scenario
+from sim.language import load_scenario
+from sim.scenario import ScenarioError
 from tests.conftest import line_of
 
 

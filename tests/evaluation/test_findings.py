@@ -10,7 +10,7 @@ from sim.api import FLAGSHIP, run_drill, scenario_snapshot
 from sim.engine.log import EventLog
 from sim.evaluation.findings import critical_path, evaluate_findings, locate
 from sim.evaluation.improvement import build_plan, plan_csv
-from sim.scenario import load_scenario
+from sim.language import load_scenario
 from tests.conftest import ROOT
 
 ONE_VEHICLE = ROOT / "tests" / "report" / "one_vehicle.yaml"

@@ -12,7 +12,8 @@ from sim.engine.log import EventLog
 from sim.engine.world import World
 from sim.injects.keywords import verdict
 from sim.injects.msel import Scripted
-from sim.scenario import ScenarioError, load_scenario
+from sim.language import load_scenario
+from sim.scenario import ScenarioError
 from sim.scenario.model import Scenario
 from tests.conftest import line_of
 
@@ -41,7 +42,7 @@ def default_log(flagship) -> EventLog:
 
 
 def test_flagship_msel_covers_the_nine_subjects(flagship) -> None:
-    from sim.scenario.schema import SUBJECTS
+    from sim.subjects.registry import SUBJECTS
 
     injects = flagship.injects
     assert len(injects) >= 10
@@ -275,7 +276,7 @@ def test_rumour_starts_a_clock_that_an_objective_can_measure(default_log) -> Non
 
 def test_example_answers_replay_deterministically(flagship) -> None:
     from sim.injects.answers import load_answers
-    from sim.injects.play import play_drill
+    from sim.live.play import play_drill
 
     sheet = load_answers(FLAGSHIP.parent / "answers" / "example.yaml", flagship)
     log = play_drill(flagship, answers=sheet).log
@@ -328,11 +329,16 @@ def test_every_flagship_option_applies_at_run_time(tmp_path) -> None:
 
 
 def test_subject_reconfigure_hook_gets_the_new_parameters(tmp_path, monkeypatch) -> None:
-    from sim.subjects import transfer_isolation
+    import dataclasses
+
+    from sim.subjects.registry import REGISTRY
 
     calls = []
-    monkeypatch.setattr(
-        transfer_isolation, "reconfigure", lambda w, p: calls.append((w.now, p)), raising=False
+    declared = REGISTRY["transfer_isolation"]
+    monkeypatch.setitem(
+        REGISTRY,
+        "transfer_isolation",
+        dataclasses.replace(declared, reconfigure=lambda w, state, p: calls.append((w.now, p))),
     )
     plan = _plan(
         tmp_path,

@@ -22,8 +22,8 @@ import pytest
 from sim.api import FLAGSHIP, run_drill, write_run
 from sim.injects.answers import load_answers
 from sim.injects.msel import Scripted
-from sim.injects.play import play_drill
-from sim.scenario import load_scenario
+from sim.language import load_scenario
+from sim.live.play import play_drill
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"

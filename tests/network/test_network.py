@@ -13,10 +13,10 @@ import pytest
 
 from sim import cli
 from sim.api import FLAGSHIP, write_run
+from sim.language import load_scenario
 from sim.network import analyse, build_graph
 from sim.network.draw import load_from_log
-from sim.scenario import load_scenario
-from sim.scenario.schema import SUBJECTS
+from sim.subjects.registry import SUBJECTS
 from tests.subjects._runs import run
 
 CDC_LINK = "{from: cdc, to: coordination,"

@@ -14,7 +14,7 @@ from sim.engine.log import EventLog
 from sim.report import ReportInputError, write_report
 from sim.report.locale import STRINGS, TASKS
 from sim.report.plots import single_run_figures
-from sim.report.style import cjk_font_path
+from sim.style import cjk_font_path
 
 PLOTS = ("timeline", "epicurve", "funnel", "load", "network")
 

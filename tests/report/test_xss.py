@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.api import FLAGSHIP, run_drill, write_run
+from sim.language import load_scenario
 from sim.report import write_report
-from sim.scenario import load_scenario
 
 EVIL = "<script>alert('x')</script>"
 

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.api import FLAGSHIP
-from sim.scenario import ScenarioError, load_scenario
+from sim.language import load_scenario
+from sim.scenario import ScenarioError
 from sim.scenario.source import load_yaml, overlay
 
 BASE = yaml.safe_load(FLAGSHIP.read_text(encoding="utf-8"))

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.scenario import ScenarioError, load_scenario
+from sim.language import load_scenario
+from sim.scenario import ScenarioError
 from tests.conftest import line_of
 
 
@@ -172,3 +173,29 @@ def test_cli_validate_ok() -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_retired_contact_setting_is_a_located_deprecation_warning(tmp_path) -> None:
+    """'school' and 'other' were accepted but never drawn: they warn, change nothing."""
+    import warnings
+
+    from sim import run_drill
+    from sim.api import FLAGSHIP
+    from sim.scenario.source import ScenarioWarning
+
+    plan = tmp_path / "school.yaml"
+    plan.write_text(
+        "plan: {id: school, title: school}\n"
+        "subjects:\n  zone_control:\n    contact_factor:\n"
+        "      sealed: {work: 0, venue: 0, transport: 0, community: 0, school: 0}\n",
+        encoding="utf-8",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with_school = load_scenario(FLAGSHIP, [plan])
+    notes = [w.message for w in caught if isinstance(w.message, ScenarioWarning)]
+    assert [n.problem.path for n in notes] == ["subjects.zone_control.contact_factor.sealed.school"]
+    assert notes[0].problem.file == str(plan) and notes[0].problem.line == 5
+    assert "deprecated" in notes[0].problem.message
+    base = load_scenario(FLAGSHIP)
+    assert run_drill(with_school, 1).summary == run_drill(base, 1).summary | {"plans": ["school"]}

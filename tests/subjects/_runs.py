@@ -6,7 +6,8 @@ from functools import cache
 from pathlib import Path
 
 from sim.api import FLAGSHIP, RunResult, run_drill
-from sim.scenario import Scenario, load_scenario
+from sim.language import load_scenario
+from sim.scenario import Scenario
 
 PLANS = Path(__file__).resolve().parents[2] / "scenarios" / "plans"
 

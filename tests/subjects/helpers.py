@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sim.api import FLAGSHIP
-from sim.scenario import Scenario, load_scenario
+from sim.language import load_scenario
+from sim.scenario import Scenario
 
 
 def with_plan(tmp_path: Path, name: str, body: str) -> Scenario:

@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 
 from sim.api import FLAGSHIP
-from sim.scenario import ScenarioError, load_scenario
+from sim.language import load_scenario
+from sim.scenario import ScenarioError
 from tests.subjects._runs import plan_file, run, scenario
 
 

@@ -18,9 +18,9 @@ def _install(scn, seed: int = 1) -> World:
 def test_policy_values_for_other_subjects(flagship) -> None:
     world = _install(flagship)
     p = flagship.subjects.routine_prevention
-    assert world.policy["venue_code_share"] == p.venue_code_share
+    assert world.policy.venue_code_share == p.venue_code_share
     expected = p.temperature_care_factor * p.fever_clinic_care_factor
-    assert world.policy["care_seeking_factor"] == round(expected, 6)
+    assert world.policy.care_seeking_factor == round(expected, 6)
     assert world.log.first("policy_in_force") is not None
 
 
@@ -32,8 +32,8 @@ def test_switching_policies_off(tmp_path) -> None:
         "    fever_clinics: false\n    temperature_checks: false\n    vaccination_coverage: 0\n",
     )
     world = _install(scn)
-    assert world.policy["venue_code_share"] == 0.0
-    assert world.policy["care_seeking_factor"] == 1.0
+    assert world.policy.venue_code_share == 0.0
+    assert world.policy.care_seeking_factor == 1.0
     people = np.arange(1000)
     for setting in ("household", "work", "venue", "community"):
         assert np.all(world.transmission_factor(people, setting) == 1.0)

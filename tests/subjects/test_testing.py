@@ -7,6 +7,7 @@ import pytest
 
 from sim.engine.world import World
 from sim.subjects.testing import MassTestingService
+from sim.subjects.testing.pooling import tube_numbers, tube_numbers_general
 from tests.subjects.helpers import with_plan
 
 PERFECT = """subjects:
@@ -95,11 +96,10 @@ def test_pool_size_one_needs_about_ten_times_the_tubes(flagship, seed) -> None:
 
 def test_sealed_zone_pools_by_household(flagship) -> None:
     world = World(flagship, 1)
-    svc = MassTestingService(world, flagship.subjects.testing.mass)
     lo, hi = world.population.compound_range(3)
     world.population.zone[lo:hi] = 3
     batch = np.arange(lo, hi)
-    tube = svc.pools(batch)
+    tube = tube_numbers(world.population, batch, 10, household_pool_sealed=True)
     households = world.population.household[batch]
     assert np.unique(tube).size == np.unique(households).size
     for t in np.unique(tube)[:20]:
@@ -122,17 +122,18 @@ def test_flagship_summary_has_rounds_and_labs(flagship) -> None:
 
 def test_fast_and_general_pooling_agree(flagship) -> None:
     world = World(flagship, 2)
-    svc = MassTestingService(world, flagship.subjects.testing.mass)
     pop = world.population
     lo, hi = pop.compound_range(5)
     pop.zone[lo:hi] = 3
     batch = np.r_[lo:hi, 100_000:100_500]  # sealed first, then others: the fast path
-    fast = svc.pools(batch)
+    fast = tube_numbers(pop, batch, 10, household_pool_sealed=True)
     sealed = pop.zone[batch] == 3
-    general = svc._pools_general(batch, sealed, 10, pop.household[batch])
+    general = tube_numbers_general(sealed, 10, pop.household[batch])
     assert np.array_equal(fast, general)
     shuffled = batch[np.random.default_rng(0).permutation(batch.size)]
-    tube = svc.pools(shuffled)  # not sealed-first: the general path
+    tube = tube_numbers(
+        pop, shuffled, 10, household_pool_sealed=True
+    )  # not sealed-first: the general path
     hh = pop.household[shuffled]
     for t in np.unique(tube[pop.zone[shuffled] == 3])[:30]:
         assert np.unique(hh[tube == t]).size == 1

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from sim.api import FLAGSHIP, run_drill
 from sim.engine.world import World
-from sim.scenario import load_scenario
-from sim.subjects.registry import SUBJECT_MODULES
+from sim.language import load_scenario
+from sim.subjects.registry import REGISTRY
 from sim.subjects.tracing import poisson_quantile
 from tests.subjects._runs import plan_file, run, scenario
 
@@ -71,7 +71,7 @@ def _venue_found(tmp_path, name: str, body: str, n: int = 300) -> set[str]:
     for subject in ("routine_prevention", "tracing"):
         params = scn.subject_params(subject)
         if params is not None:
-            SUBJECT_MODULES[subject].install(world, params)
+            world.subjects[subject] = REGISTRY[subject].install(world, params)
     case = 7
     for person in range(1000, 1000 + n):
         world.emit("contact_exposed", "epidemic", "", person, source=str(case), setting="venue")

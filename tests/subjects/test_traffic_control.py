@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.api import FLAGSHIP, build_world
-from sim.scenario import load_scenario
+from sim.language import load_scenario
 from tests.conftest import ROOT
 from tests.subjects.helpers import with_plan
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from sim.api import build_world
-from sim.network.measure import objective_over_seeds
+from sim.experiment.placements import objective_over_seeds
 from sim.subjects import transfer_isolation
 from tests.subjects._runs import run, scenario
 
@@ -21,7 +21,7 @@ def test_isolated_after_identification_in_site_order() -> None:
     p = scn.subject_params("transfer_isolation")
     order = list(p.sites)
     world = build_world(scn, 1)
-    t = getattr(world, transfer_isolation._ATTR)
+    t = world.subjects["transfer_isolation"]
     bookings: list[tuple[float, dict[str, int], list[tuple[str, str, str]]]] = []
     board = t.board
 
@@ -135,7 +135,9 @@ def test_reconfigure_adds_a_site_and_vehicles_during_play() -> None:
     world.env.run(until=8)
     new_sites = dict(p.sites) | {"school_c": p.sites["hotel_a"].model_copy(update={"rooms": 400})}
     transfer_isolation.reconfigure(
-        world, p.model_copy(update={"sites": new_sites, "vehicles": p.vehicles + 4})
+        world,
+        world.subjects["transfer_isolation"],
+        p.model_copy(update={"sites": new_sites, "vehicles": p.vehicles + 4}),
     )
     world.env.run(until=scn.meta.duration_h)
     log = world.log

@@ -6,7 +6,7 @@ from collections import Counter
 from itertools import pairwise
 
 from sim.api import FLAGSHIP, build_world, run_drill
-from sim.scenario import load_scenario
+from sim.language import load_scenario
 from tests.subjects._runs import plan_file, run, scenario
 
 

@@ -73,12 +73,12 @@ def placements_over_seeds(scenario: Scenario, seeds: Iterable[int]) -> dict[str,
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m sim.network.measure [RUNS]``: the transfer plans over seeds 1..RUNS."""
+    """``python -m sim.experiment.placements [RUNS]``: the transfer plans over seeds 1..RUNS."""
     import json
     import sys
 
     from sim.api import FLAGSHIP
-    from sim.scenario import load_scenario
+    from sim.language import load_scenario
 
     args = sys.argv[1:] if argv is None else argv
     runs = int(args[0]) if args else 200

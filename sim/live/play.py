@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sim.api import RunResult, run_drill
+from sim.evaluation.objectives import first_match, firsts
 from sim.injects.answers import AnswerSheet
 from sim.injects.msel import Facilitator, Response, Scripted, rooms_taken, rooms_total
 
 if TYPE_CHECKING:
-    from sim.api import RunResult
     from sim.engine.world import World
-    from sim.injects.schema import Inject
+    from sim.scenario.injects import Inject
     from sim.scenario.model import Scenario
 
 
@@ -32,8 +33,6 @@ def play_drill(
 
     ``seed`` defaults to the answer sheet's, then to the scenario's.
     """
-    from sim.api import run_drill
-
     if facilitator is None:
         sheet = answers or AnswerSheet()
         facilitator = Scripted(sheet.answers, sheet.ad_hoc)
@@ -98,8 +97,6 @@ def objectives_at_risk(world: World, share: float = 0.75) -> list[dict[str, Any]
 
     ``status`` is ``at_risk`` or ``breached`` (past the standard, not yet achieved).
     """
-    from sim.evaluation.objectives import first_match, firsts
-
     out = []
     log, now = world.log, world.now
     for obj in world.scenario.objectives:

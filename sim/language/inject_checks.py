@@ -1,17 +1,18 @@
 """Reference checks of the MSEL that pydantic alone cannot do.
 
-Called from :func:`sim.scenario.model.reference_problems`; every path is relative
+Called from :func:`sim.language.reference_problems`; every path is relative
 to the scenario root so the loader names the file and line (a plan's, when a
 plan set the value).
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
 
-from sim.injects.schema import (
+from sim.engine.events import EVENT_KINDS
+from sim.language.overlay import base_problems, overlay_problems
+from sim.scenario.checks import Rel, community_ids, suggest
+from sim.scenario.injects import (
     ROOMS_OCCUPIED,
     Effect,
     HandoffDelayEffect,
@@ -20,27 +21,17 @@ from sim.injects.schema import (
     StaffEffect,
     TestRequestEffect,
 )
-
-if TYPE_CHECKING:
-    from sim.scenario.model import Scenario
-
-Rel = tuple[str | int, ...]
-
-
-def _suggest(name: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(options), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+from sim.scenario.model import Scenario
+from sim.scenario.settings import SETTINGS
+from sim.subjects.registry import SUBJECTS
 
 
 def inject_problems(scn: Scenario) -> Iterator[tuple[Rel, str]]:
     """Unknown agents, subjects, objectives, event kinds; bad overlays; bad decisions."""
-    from sim.engine.events import EVENT_KINDS
-    from sim.injects.overlay import base_problems, overlay_problems
-    from sim.scenario.schema import SUBJECTS
-
     objectives = {o.id for o in scn.objectives}
     seen: set[str] = set()
     known = base_problems(scn) if any(i.options for i in scn.injects) else set()
+    kinds = [*EVENT_KINDS, ROOMS_OCCUPIED]
     for i, inj in enumerate(scn.injects):
         base: Rel = ("injects", i)
         if inj.id in seen:
@@ -51,25 +42,24 @@ def inject_problems(scn: Scenario) -> Iterator[tuple[Rel, str]]:
         for j, name in enumerate(inj.draw_from):
             yield from _agent(scn, (*base, "draw_from", j), name)
         if inj.subject not in SUBJECTS:
-            yield (*base, "subject"), f"unknown subject{_suggest(inj.subject, SUBJECTS)}"
+            yield (*base, "subject"), f"unknown subject{suggest(inj.subject, SUBJECTS)}"
         for j, oid in enumerate(inj.objectives):
             if oid not in objectives:
                 yield (
                     (*base, "objectives", j),
-                    f"unknown objective '{oid}'{_suggest(oid, objectives)}",
+                    f"unknown objective '{oid}'{suggest(oid, objectives)}",
                 )
         if inj.at_h is not None and inj.at_h > scn.meta.duration_h:
             yield (*base, "at_h"), f"after the end of the drill ({scn.meta.duration_h:g} h)"
         trig = inj.trigger
         if trig is not None:
             if trig.on == ROOMS_OCCUPIED:
-                if scn.subjects.transfer_isolation is None:
+                if scn.subject_params("transfer_isolation") is None:
                     yield (*base, "trigger", "on"), "needs the transfer_isolation subject"
             elif trig.on not in EVENT_KINDS:
-                known = [*EVENT_KINDS, ROOMS_OCCUPIED]
                 yield (
                     (*base, "trigger", "on"),
-                    f"unknown event kind '{trig.on}'{_suggest(trig.on, known)}",
+                    f"unknown event kind '{trig.on}'{suggest(trig.on, kinds)}",
                 )
         for j, eff in enumerate(inj.effects):
             yield from _effect(scn, (*base, "effects", j), eff)
@@ -81,23 +71,21 @@ def inject_problems(scn: Scenario) -> Iterator[tuple[Rel, str]]:
                 yield from _effect(scn, (*here, "effects", k), eff)
     by_id = {inj.id: inj for inj in scn.injects}
     for key, choice in scn.decisions.items():
-        inj = by_id.get(key)
-        if inj is None or inj.type != "decision":
+        found = by_id.get(key)
+        if found is None or found.type != "decision":
             decisions = [i.id for i in scn.injects if i.type == "decision"]
-            yield ("decisions", key), f"no decision inject '{key}'{_suggest(key, decisions)}"
-        elif choice not in [o.id for o in inj.options]:
-            ids = [o.id for o in inj.options]
+            yield ("decisions", key), f"no decision inject '{key}'{suggest(key, decisions)}"
+        elif choice not in [o.id for o in found.options]:
+            ids = [o.id for o in found.options]
             yield ("decisions", key), f"'{choice}' is not an option of '{key}' ({', '.join(ids)})"
 
 
 def _agent(scn: Scenario, path: Rel, name: str) -> Iterator[tuple[Rel, str]]:
     if name not in scn.agents:
-        yield path, f"unknown agent '{name}'{_suggest(name, scn.agents)}"
+        yield path, f"unknown agent '{name}'{suggest(name, scn.agents)}"
 
 
 def _effect(scn: Scenario, path: Rel, eff: Effect) -> Iterator[tuple[Rel, str]]:
-    from sim.epidemic.contacts import SETTINGS
-
     if isinstance(eff, StaffEffect | RumourEffect):
         yield from _agent(scn, (*path, "agent"), eff.agent)
     elif isinstance(eff, HandoffDelayEffect):
@@ -107,20 +95,12 @@ def _effect(scn: Scenario, path: Rel, eff: Effect) -> Iterator[tuple[Rel, str]]:
         if eff.setting not in SETTINGS:
             yield (
                 (*path, "setting"),
-                f"unknown setting '{eff.setting}'{_suggest(eff.setting, SETTINGS)}",
+                f"unknown setting '{eff.setting}'{suggest(eff.setting, SETTINGS)}",
             )
     elif isinstance(eff, TestRequestEffect):
-        communities = [
-            f"{tid}/{cid}" for tid, t in scn.region.townships.items() for cid in t.communities
-        ]
+        communities = community_ids(scn.region)
         if eff.community not in communities:
             yield (
                 (*path, "community"),
-                (f"unknown community '{eff.community}'{_suggest(eff.community, communities)}"),
+                (f"unknown community '{eff.community}'{suggest(eff.community, communities)}"),
             )
-
-
-def community_index(scn: Any, name: str) -> int:
-    """Index of ``township/community`` in the population's community list."""
-    names = [f"{tid}/{cid}" for tid, t in scn.region.townships.items() for cid in t.communities]
-    return names.index(name)

@@ -16,12 +16,12 @@ from rich.panel import Panel
 from rich.table import Table
 
 from sim.injects.msel import Response
-from sim.injects.play import situation
+from sim.live.play import situation
 from sim.report.locale import t
 
 if TYPE_CHECKING:
     from sim.engine.world import World
-    from sim.injects.schema import Inject
+    from sim.scenario.injects import Inject
 
 
 class LiveConsole:

@@ -9,22 +9,23 @@ back as paths inside the overlay, so the loader can locate them in the file.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
+from sim.errors import DrillInputError
+from sim.language.checks import bare_problems
+from sim.language.model import ScenarioModel
+from sim.scenario.checks import Rel
+from sim.scenario.load import data_path
+from sim.scenario.model import Scenario
 from sim.scenario.source import Located, overlay
-
-if TYPE_CHECKING:
-    from sim.scenario.model import Scenario
-
-Rel = tuple[str | int, ...]
 
 OVERLAY_KEYS = ("agents", "responsibilities", "handoffs", "subjects", "epidemic")
 """What an option may change in the running world (not the clock, region or MSEL)."""
 
 
-class OverlayError(ValueError):
+class OverlayError(DrillInputError, ValueError):
     """An option overlay that does not give a valid scenario."""
 
     def __init__(self, problems: list[tuple[Rel, str]]):
@@ -59,18 +60,12 @@ def overlay_problems(
 
 def base_problems(scn: Scenario) -> set[tuple[Rel, str]]:
     """The reference problems of ``scn`` without its MSEL."""
-    from sim.scenario.model import reference_problems
-
-    bare = scn.model_copy(update={"injects": [], "decisions": {}})
-    return set(reference_problems(bare))
+    return set(bare_problems(scn))
 
 
 def _problems(
     scn: Scenario, fragment: dict[str, Any], known: set[tuple[Rel, str]] | None = None
 ) -> Iterator[tuple[Rel, str]]:
-    from sim.scenario.load import _data_path
-    from sim.scenario.model import reference_problems
-
     if not isinstance(fragment, dict):
         yield (), "an overlay must be a mapping"
         return
@@ -82,11 +77,11 @@ def _problems(
     merged, data = _merge(scn, fragment)
     if isinstance(merged, ValidationError):
         for e in merged.errors():
-            path = _data_path(data, tuple(e["loc"]))
+            path = data_path(data, tuple(e["loc"]))
             yield _inside(fragment, path), _message(e)
         return
     known = base_problems(scn) if known is None else known
-    for path, message in reference_problems(merged):
+    for path, message in bare_problems(merged):
         if (path, message) not in known:
             yield _inside(fragment, path), message
     for aid in set(scn.agents) ^ set(merged.agents):
@@ -95,13 +90,11 @@ def _problems(
 
 def _merge(scn: Scenario, fragment: dict[str, Any]) -> tuple[Scenario | ValidationError, Any]:
     """Merge and validate without the MSEL (so checking an option never recurses)."""
-    from sim.scenario.model import Scenario
-
     base = scn.model_dump(by_alias=True, exclude_none=False)
     base["injects"], base["decisions"] = [], {}
     data = overlay(Located(base), Located(fragment)).data
     try:
-        merged = Scenario.model_validate(data)
+        merged = ScenarioModel.model_validate(data)
     except ValidationError as err:
         return err, data
     return merged, data
