@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, create_model
 
 from sim.epidemic.contacts import EpidemicParams
 from sim.injects.schema import Inject
+from sim.scenario.exercise import Exercise
 from sim.scenario.schema import (
     SUBJECTS,
     Agent,
@@ -48,6 +49,7 @@ class Scenario(Strict):
     objectives: list[Objective] = Field(default_factory=list)
     ratings: Ratings = Field(default_factory=Ratings)
     applied_plans: list[PlanInfo] = Field(default_factory=list)
+    exercise: Exercise | None = None
 
     def handoff(self, src: str, dst: str) -> Handoff | None:
         """The handoff from ``src`` to ``dst``, if the scenario declares one."""
