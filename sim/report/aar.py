@@ -353,6 +353,11 @@ def analysis(
     return text
 
 
+def _first_upper(text: str) -> str:
+    """A sentence that starts with a name in lower case ("area-wide round 1 ...") starts upper."""
+    return text[:1].upper() + text[1:]
+
+
 def _label(raw: str, names: Names, lang: str) -> str:
     if "→" in raw:
         a, _, b = raw.partition("→")
@@ -377,7 +382,7 @@ def capabilities(
     specs = {o["id"]: o for o in scn.get("objectives", [])}
     for subj in sorted(by_subject):
         objectives = by_subject[subj]
-        sec.h3(subject_name(subj, lang))
+        sec.h3(_first_upper(subject_name(subj, lang)))
         sec.items(
             [
                 t(
@@ -426,7 +431,8 @@ def capabilities(
                         [
                             t("lbl_observation", lang) + observation(o, found, names, lang),
                             *[
-                                t("lbl_analysis", lang) + analysis(f, names, scn, lang, i == 0)
+                                t("lbl_analysis", lang)
+                                + _first_upper(analysis(f, names, scn, lang, i == 0))
                                 for i, f in enumerate(found)
                             ],
                             t("lbl_reference", lang)
@@ -449,7 +455,7 @@ def capabilities(
                     (
                         t("resource_area", lang),
                         [
-                            t("lbl_analysis", lang) + analysis(f, names, scn, lang),
+                            t("lbl_analysis", lang) + _first_upper(analysis(f, names, scn, lang)),
                             *[t("lbl_recommendation", lang) + r["action"] for r in rows],
                         ],
                     )

@@ -36,11 +36,22 @@ def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
         if key not in cmp:
             raise ReportInputError(f"{Path(cmp_dir) / 'comparison.json'}: missing key '{key}'")
     plans = {p["id"]: p["title"][lang] for p in cmp["plans"]}
+    verdict = Section("verdict", t("verdict", lang))
+    verdict.p(t("verdict_intro", lang))
+    verdict.table(
+        [t("col_objective", lang), t("col_plan", lang), t("col_p_change", lang)],
+        [
+            [o["title"][lang], plans.get(p, p), _change(row["vs_baseline"])]
+            for o in cmp["objectives"].values()
+            for p, row in o["by_plan"].items()
+            if row.get("vs_baseline", {}).get("diff") is not None
+        ],
+    )
     overview = Section("overview", t("overview", lang))
     overview.table(
         ["", ""],
         [
-            [t("scenario", lang), str(cmp.get("scenario", ""))],
+            [t("scenario", lang), cmp["title"][lang]],
             [t("plans", lang), ", ".join(plans.values())],
             [t("runs", lang), str(cmp.get("runs", ""))],
             [t("seed", lang), str(cmp.get("seed", ""))],
@@ -115,9 +126,14 @@ def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
         lang,
         f"{t('comparison_report', lang)} — {cmp['title'][lang]}",
         "",
-        [overview, ratings, metrics, diffs, plot_sec],
+        [verdict, overview, ratings, metrics, diffs, plot_sec],
         figs,
     )
+
+
+def _change(row: dict[str, Any]) -> str:
+    """A change in p(met), in percentage points, with its paired (Newcombe) interval."""
+    return f"{100 * row['diff']:+.0f} pp [{100 * row['ci_low']:+.0f}, {100 * row['ci_high']:+.0f}]"
 
 
 def _num(x: float | None, fmt: str = ".2f") -> str:

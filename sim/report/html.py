@@ -67,6 +67,7 @@ h2{font-size:1.25rem;color:#1f5f8b;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.9rem}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef3f7}
+table:not(:has(th)) td:first-child{width:11em;white-space:nowrap;color:#444}
 td.rating{font-weight:bold;text-align:center;color:#fff}
 """
     + "".join(f"td.rating-{r}{{background:{c}}}" for r, c in RATING_COLOURS.items())

@@ -279,6 +279,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "verdict_correct": {"zh": "回答正确", "en": "answered correctly"},
     "verdict_partial": {"zh": "回答不完整", "en": "answered in part"},
     "verdict_wrong": {"zh": "回答错误", "en": "answered wrongly"},
+    "verdict": {"zh": "结论", "en": "Verdict"},
+    "verdict_intro": {
+        "zh": "各预案相对基础方案（同一组随机种子配对）达标概率的变化（百分点），方括号内为 95% Newcombe 配对区间；区间不含 0 即为确有差别。",
+        "en": "Change in the probability of meeting each objective against the base plan (paired on the same seeds), in percentage points, with its 95% Newcombe paired interval; an interval without 0 is a real difference.",
+    },
+    "col_p_change": {"zh": "达标概率变化", "en": "Change in P(met)"},
     # overview fields ---------------------------------------------------------------
     "scenario": {"zh": "场景", "en": "Scenario"},
     "plans": {"zh": "预案", "en": "Plans"},
