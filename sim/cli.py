@@ -10,6 +10,7 @@ import json
 import sys
 import warnings
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,6 +36,13 @@ PlanOpt = Annotated[
     typer.Option("--plan", "-p", help="plan overlay file; repeat to apply several in order"),
 ]
 _state = {"debug": False}
+ReportDateOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="date the improvement plan counts from, YYYY-MM-DD "
+        "(default: SOURCE_DATE_EPOCH when set, else today)"
+    ),
+]
 
 
 class BadInput(Exception):
@@ -84,14 +92,20 @@ def run(
     no_report: Annotated[
         bool, typer.Option("--no-report", help="skip the after-action report")
     ] = False,
+    report_date: ReportDateOpt = None,
 ) -> None:
-    """Run one scripted drill; write the event log, summary and after-action report."""
+    """Run one scripted drill; write the event log, summary and after-action report
+    (in zh, and in the --lang language beside it)."""
     if seed is not None and seed < 0:
         raise BadInput("--seed must be >= 0")
     scn = load_scenario(scenario or FLAGSHIP, plan or [])
     result = run_drill(scn, seed)
     target = write_run(result, out or default_out(scn, result.seed))
-    html = None if no_report else _write_report(target, lang)
+    html = None
+    if not no_report:
+        if lang != "zh":
+            _write_report(target, "zh", report_date)
+        html = _write_report(target, lang, report_date)
     if as_json:
         typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2))
         return
@@ -106,9 +120,12 @@ def report(
     lang: Annotated[
         str, typer.Option(help="report language: zh or en", callback=_check_lang)
     ] = "zh",
+    report_date: ReportDateOpt = None,
 ) -> None:
-    """Write report.html and report.md (after-action report) for a run or comparison."""
-    typer.echo(str(_write_report(directory, lang)))
+    """Write the after-action report (report.html, report.md, improvement_plan.csv) of a
+    run, or the report of a comparison; another language than zh goes to report.<lang>.*
+    beside the Chinese one."""
+    typer.echo(str(_write_report(directory, lang, report_date)))
 
 
 @app.command()
@@ -345,10 +362,19 @@ def sweep(
     _finish_experiment(doc, target_dir, as_json, lang, sweep=True)
 
 
-def _write_report(directory: Path, lang: str) -> Path:
+def _write_report(directory: Path, lang: str, report_date: str | None = None) -> Path:
     from sim.report import write_report  # deferred: matplotlib is slow to import
 
-    return write_report(directory, lang)
+    return write_report(directory, lang, _date(report_date))
+
+
+def _date(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"--report-date {text!r}: not a date (YYYY-MM-DD)") from None
 
 
 def _print_summary(summary: dict, target: Path, lang: str) -> None:
@@ -373,9 +399,17 @@ def _print_summary(summary: dict, target: Path, lang: str) -> None:
         else ("objective", "subject", "standard h", "achieved h", "rating")
     ):
         table.add_column(col)
+    from sim.report.locale import subject
+
     for o in summary["objectives"]:
-        achieved = "—" if o["achieved_h"] is None else f"{o['achieved_h']:.1f}"
-        table.add_row(o["title"][lang], o["subject"], f"{o['standard_h']:g}", achieved, o["rating"])
+        achieved = "—" if o["achieved_h"] is None else f"{o['achieved_h']:.2f}"
+        table.add_row(
+            o["title"][lang],
+            subject(o["subject"], lang),
+            f"{o['standard_h']:g}",
+            achieved,
+            o["rating"],
+        )
     console.print(table)
     console.print(("输出目录: " if zh else "written to: ") + str(target))
 

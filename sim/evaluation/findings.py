@@ -279,19 +279,16 @@ def objective_findings(
             )
         ], []
     end = loc.end_t if loc.end_t is not None else float(scenario["meta"]["duration_h"])
+    if measure.end.kind == ROUND_END:
+        scope = measure.end.where.get("scope")
+        rounds = round_findings(
+            log, scenario, objective, _base(loc, standard, rating), loc, end, scope
+        )
+        if rounds:
+            return rounds, []
     path = critical_path(log, loc.start_t, end, loc.chain)
     span = end - loc.start_t
-    base = {
-        "standard_h": standard,
-        "achieved_h": rating.get("achieved_h"),
-        "rating": rating.get("rating"),
-        "start_t": round(loc.start_t, 4),
-        "end_t": None if loc.end_t is None else round(loc.end_t, 4),
-        "critical_entity": loc.chain[-1] if loc.chain else "",
-        "entities": loc.entities,
-        "late": loc.late,
-        "unreached": loc.unreached,
-    }
+    base = _base(loc, standard, rating)
     found: list[Finding] = []
     # When the end never came, the path still explains the span if the critical
     # entity was, at the end, waiting on something known (a vehicle, an unfinished
@@ -339,6 +336,21 @@ def objective_findings(
             )
         )
     return found, path
+
+
+def _base(loc: Located, standard: float, rating: dict[str, Any]) -> dict[str, Any]:
+    """Evidence every finding of an objective shares: its rating and its critical entity."""
+    return {
+        "standard_h": standard,
+        "achieved_h": rating.get("achieved_h"),
+        "rating": rating.get("rating"),
+        "start_t": None if loc.start_t is None else round(loc.start_t, 4),
+        "end_t": None if loc.end_t is None else round(loc.end_t, 4),
+        "critical_entity": loc.chain[-1] if loc.chain else "",
+        "entities": loc.entities,
+        "late": loc.late,
+        "unreached": loc.unreached,
+    }
 
 
 def _start_hour(scenario: dict[str, Any]) -> float:
@@ -438,3 +450,144 @@ def evaluate_findings(
         "findings": [f.to_dict() for f in findings],
         "critical_paths": paths,
     }
+
+
+# --- screening rounds ------------------------------------------------------------------
+
+ROUND_END = "mass_round_complete"
+"""Objectives ending at this event are explained by the stages of the round, not by tasks."""
+ROUND_STAGES = ("schedule", "setup", "sampling", "closed", "transport", "lab_queue")
+"""The stages of a screening round, in the order a round passes through them:
+waiting for the scheduled day, setting up the sampling points (with the
+organiser's queue), sampling at the groups' pace, sampling points closed
+outside opening hours, transport to the lab plus a machine run, and tubes
+waiting for a free machine."""
+
+
+def round_stages(
+    log: EventLog, scenario: dict[str, Any], rid: str, t0: float, t1: float, scope: Any = None
+) -> dict[str, Any] | None:
+    """Hours of ``[t0, t1]`` spent in each stage of screening round ``rid``, with evidence.
+
+    Read from the round's own events: ``task_start``/``task_end`` of its set-up,
+    ``mass_round_start``, one ``mass_sampling_hour`` per sampling step (a gap of
+    more than an hour between steps is time the points were closed),
+    ``mass_sampling_done``, the laboratories' ``lab_run`` events that carried its
+    tubes (the shortest turnaround is transport plus one run; the rest of the time
+    after sampling is tubes waiting for a machine), and ``pool_positive`` (retests).
+    Returns None when the round never started in the window.
+    """
+    ev = [e for e in log if e.entity == rid and e.t >= t0 - EPS]
+    if scope is not None:
+        ev = [e for e in ev if e.details.get("scope", scope) == scope or e.kind.startswith("task")]
+    start = next((e for e in ev if e.kind == "mass_round_start"), None)
+    if start is None:
+        return None
+    setup = next((e for e in ev if e.kind == "task_start" and e.t <= start.t + EPS), None)
+    setup_t0 = setup.t - float(setup.details.get("wait_h", 0) or 0) if setup else start.t
+    hours = dict.fromkeys(ROUND_STAGES, 0.0)
+    hours["schedule"] = max(0.0, setup_t0 - t0)
+    hours["setup"] = max(0.0, min(start.t, t1) - max(setup_t0, t0))
+    done = next((e for e in ev if e.kind == "mass_sampling_done" and e.t >= start.t), None)
+    sampling_end = min(done.t if done else t1, t1)
+    steps = [e.t for e in ev if e.kind == "mass_sampling_hour" and start.t < e.t <= sampling_end]
+    closed, last = 0.0, start.t
+    for t in steps:
+        closed += max(0.0, t - last - 1.0)
+        last = t
+    if done is None:  # still sampling at t1: time since the last step beyond an hour is closed
+        closed += max(0.0, sampling_end - last - 1.0)
+    span = max(0.0, sampling_end - start.t)
+    hours["closed"] = min(closed, span)
+    hours["sampling"] = span - hours["closed"]
+    runs = [e for e in log.of("lab_run") if rid in (e.details.get("rounds") or [])]
+    runs = [e for e in runs if start.t <= e.t <= t1 + EPS]
+    tail = max(0.0, t1 - sampling_end) if done is not None else 0.0
+    fastest = min((float(e.details.get("turnaround_h", 0)) for e in runs), default=0.0)
+    hours["transport"] = min(tail, fastest)
+    hours["lab_queue"] = tail - hours["transport"]
+    sampled = [e for e in ev if e.kind == "mass_sampling_hour" and e.t <= t1 + EPS]
+    tubes = sum(int(e.details.get("tubes", 0) or 0) for e in sampled)
+    people = sum(int(e.details.get("sampled", 0) or 0) for e in sampled)
+    mass = ((scenario.get("subjects") or {}).get("testing") or {}).get("mass") or {}
+    sampling = mass.get("sampling") or {}
+    # laboratory throughput while this round's tubes waited (every round's tubes count)
+    window = [e for e in log.of("lab_run") if sampling_end < e.t <= t1 + EPS]
+    lab_h = max(hours["lab_queue"], 1e-9)
+    by_lab: dict[str, int] = defaultdict(int)
+    for e in window:
+        by_lab[e.agent] += int(e.details.get("tubes", 0) or 0)
+    backlog = tubes - sum(
+        int(e.details.get("tubes", 0) or 0)
+        for e in runs
+        if e.t <= sampling_end and e.details.get("rounds") == [rid]
+    )
+    retests = [e for e in log.of("pool_positive") if e.entity == rid and t0 <= e.t <= t1 + EPS]
+    return {
+        "round": rid,
+        "scope": start.details.get("scope", ""),
+        "stages_h": {k: round(v, 4) for k, v in hours.items()},
+        "groups": int(start.details.get("groups", 0) or 0),
+        "per_group_per_h": float(sampling.get("per_group_per_h", 0) or 0),
+        "open_hours": list(sampling.get("hours") or [0, 24]),
+        "door_to_door": start.details.get("scope") == "zone-sealed",
+        "sampled": people,
+        "tubes": tubes,
+        "lab_backlog_at_sampling_end": max(0, backlog),
+        "lab_tubes_per_h": round(sum(by_lab.values()) / lab_h, 2) if window else 0.0,
+        "labs": sorted(by_lab, key=lambda a: (-by_lab[a], a)),
+        "fastest_turnaround_h": round(fastest, 4),
+        "positive_pools": len(retests),
+        "retested": sum(int(e.details.get("members", 0) or 0) for e in retests),
+        "completed": any(e.kind == ROUND_END for e in ev if e.t <= t1 + EPS),
+    }
+
+
+STAGE_AGENT = {"lab_queue": "lab", "transport": "organiser"}
+STAGE_RESOURCE = {
+    "schedule": "schedule",
+    "setup": "staff",
+    "sampling": "sampling_groups",
+    "closed": "opening_hours",
+    "transport": "transport",
+    "lab_queue": "lab_capacity",
+}
+
+
+def round_findings(
+    log: EventLog,
+    scenario: dict[str, Any],
+    objective: dict[str, Any],
+    base: dict[str, Any],
+    loc: Located,
+    end: float,
+    scope: Any,
+) -> list[Finding]:
+    """Findings of a screening-round objective: the stages that held the round, largest first."""
+    rid = loc.chain[-1] if loc.chain else ""
+    assert loc.start_t is not None
+    stages = round_stages(log, scenario, rid, loc.start_t, end, scope)
+    if stages is None:
+        return []
+    mass = ((scenario.get("subjects") or {}).get("testing") or {}).get("mass") or {}
+    organiser = str(mass.get("organiser", ""))
+    span = end - loc.start_t
+    ranked = sorted(stages["stages_h"].items(), key=lambda kv: (-kv[1], kv[0]))
+    out: list[Finding] = []
+    for stage, h in ranked:
+        if h <= EPS or (out and h < max(MIN_HOURS, MIN_SHARE * span)) or len(out) >= MAX_CAUSES:
+            break
+        agent = stages["labs"][0] if stage == "lab_queue" and stages["labs"] else organiser
+        out.append(
+            Finding(
+                objective["id"],
+                objective["subject"],
+                f"round_{stage}",
+                agent,
+                STAGE_RESOURCE[stage],
+                round(h, 4),
+                round(h / span, 4) if span > 0 else 0.0,
+                base | {"span_h": round(span, 4), "stage": stage, **stages},
+            )
+        )
+    return out

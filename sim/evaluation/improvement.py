@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- a string table reads best one entry per line
 """The improvement plan: one corrective action per finding, with owners and deadlines.
 
 Each finding's cause selects a templated action (add staff, add vehicles, add
@@ -7,69 +8,116 @@ classification of corrective actions).  Owners come from the responsibility
 network: the blamed agent is *responsible* when it holds a responsible role for
 the subject of the work that took the time (else the objective's subject's first
 responsible agent), and the subject's *accountable* agent answers for it.
-Deadlines follow HSEEP practice: the drill's end date + 30 days for planning and
-training items, + 60 days for organisation and equipment.
+Dates count from the report date (fixed with ``--report-date`` or
+``SOURCE_DATE_EPOCH`` so that a committed report does not change from day to
+day), after HSEEP practice: + 30 days for planning and training items, + 60 days
+for organisation and equipment.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
+import os
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+
+from sim.errors import DrillInputError
 
 ACTIONS: dict[str, dict[str, str]] = {
     "queue": {
         "poete": "Organization",
-        "zh": "为{agent}增加在岗人员（现有{staff}人）或调整排班，消除“{label}”任务排队",
-        "en": "Add on-duty staff to {agent} (now {staff}) or re-plan shifts to clear the "
-        "queue for '{label}'",
+        "zh": "为{agent}增加在岗人员：现有 {staff} 人，“{label}”最多 {queue} 项同时排队、最长等候 {wait} 小时；"
+        "增至约 {staff_needed} 人可使观察到的最长队列即时开工",
+        "en": "Add on-duty staff to {agent}: {staff} now, with up to {queue} '{label}' tasks waiting "
+        "(longest wait {wait} h); about {staff_needed} would have started the longest queue at once",
     },
     "roster": {
         "poete": "Planning",
-        "zh": "调整{agent}的值班排班（在岗时段{duty}），夜间保留足够值守人员处理“{label}”",
-        "en": "Change {agent}'s duty roster (on post {duty}) so that enough staff stay on "
-        "duty at night for '{label}'",
+        "zh": "调整{agent}的值班排班（现在岗时段 {duty} 时），夜间保留足够值守人员处理“{label}”，"
+        "避免工作等到早班",
+        "en": "Change {agent}'s duty roster (on post {duty} h) so that enough staff stay on duty at "
+        "night for '{label}' instead of it waiting for the morning shift",
     },
     "work": {
         "poete": "Training",
-        "zh": "压缩{agent}“{label}”作业时间：优化流程、预置模板、开展专项培训",
-        "en": "Shorten {agent}'s '{label}' work: streamline the procedure, prepare "
-        "templates and train the team",
+        "zh": "缩短{agent}的“{label}”作业（本次耗时 {hours} 小时）：预置模板与分工并专项培训，"
+        "目标 {target} 小时以内",
+        "en": "Shorten {agent}'s '{label}' (took {hours} h): prepared templates, a division of "
+        "labour and training, aiming at {target} h or less",
     },
     "handoff": {
         "poete": "Planning",
-        "zh": "缩短交接“{label}”时延：明确交接渠道与时限，建立直通机制",
-        "en": "Shorten the handoff '{label}': fix the channel and its time limit, set up a "
-        "direct line",
+        "zh": "缩短{label}的交接（本次 {hours} 小时）：明确交接渠道与时限，建立直通机制，目标 {target} 小时以内",
+        "en": "Shorten the handoff {label} (took {hours} h): fix the channel and its time limit, set "
+        "up a direct line, aiming at {target} h or less",
     },
     "vehicle_queue": {
         "poete": "Equipment",
-        "zh": "为{agent}增加转运车辆（现有{vehicles}辆）并预置备用车辆与驾驶员",
-        "en": "Add transfer vehicles to {agent} (now {vehicles}) and pre-arrange standby "
-        "vehicles and drivers",
+        "zh": "为{agent}增加转运车辆：现有 {vehicles} 辆，{waited} 人等车、最长 {wait} 小时；"
+        "增至约 {vehicles_needed} 辆并预置备用驾驶员",
+        "en": "Add transfer vehicles to {agent}: {vehicles} now, {waited} people waited (longest "
+        "{wait} h); about {vehicles_needed} vehicles with standby drivers",
     },
     "rooms_full": {
         "poete": "Equipment",
-        "zh": "增加集中隔离房间（{site}已满，{rooms}间），储备后备隔离点",
-        "en": "Add centralized quarantine rooms ({site} full at {rooms} rooms) and hold a "
+        "zh": "增加集中隔离房间：{site}（{rooms} 间）于 {when} 住满，储备后备隔离点",
+        "en": "Add centralized quarantine rooms: {site} ({rooms} rooms) was full at {when}; hold a "
         "reserve site",
     },
     "gap": {
         "poete": "Planning",
-        "zh": "明确“{label}”前的等待环节由{agent}牵头，制定衔接时限",
-        "en": "Make {agent} own the wait before '{label}' and set a time limit for it",
+        "zh": "明确“{label}”之前的 {hours} 小时等待由{agent}牵头跟进，并规定衔接时限",
+        "en": "Make {agent} follow up the {hours} h wait before '{label}' and set a time limit for it",
     },
     "not_completed": {
         "poete": "Planning",
-        "zh": "查明“{label}”未按时完成的原因，明确牵头单位与完成时限",
-        "en": "Find out why '{label}' was not reached in time; name its owner and deadline",
+        "zh": "在预案中为“{label}”指定牵头单位与完成时限",
+        "en": "Name an owner and a deadline for '{label}' in the plan",
     },
     "not_started": {
         "poete": "Planning",
-        "zh": "完善预案：确保“{label}”环节在推演中被触发并落实到责任单位",
-        "en": "Complete the plan so that '{label}' is triggered and assigned to an owner",
+        "zh": "完善预案：确保“{label}”环节有触发条件并落实到责任单位",
+        "en": "Complete the plan so that '{label}' has a trigger and an owner",
+    },
+    "round_schedule": {
+        "poete": "Planning",
+        "zh": "提前安排筛查：本轮开始前等待排期 {hours} 小时",
+        "en": "Schedule the screening earlier: the round waited {hours} h for its slot",
+    },
+    "round_setup": {
+        "poete": "Planning",
+        "zh": "预置采样点与物资，缩短开点准备（本轮 {hours} 小时）",
+        "en": "Pre-position sampling points and supplies to shorten set-up (took {hours} h)",
+    },
+    "round_sampling": {
+        "poete": "Organization",
+        "zh": "增加采样组：现有 {groups} 组、每组每小时约 {rate} 人，采样 {sampled} 人用时 {hours} 小时；"
+        "增至约 {groups_needed} 组",
+        "en": "Add sampling groups: {groups} groups at about {rate} people an hour each took {hours} h "
+        "for {sampled} people; about {groups_needed} groups",
+    },
+    "round_closed": {
+        "poete": "Planning",
+        "zh": "延长采样点开放时间（现 {open} 时）或设夜间采样点：本轮因闭点停采 {hours} 小时",
+        "en": "Keep sampling points open longer than {open} h or add night points: sampling stopped "
+        "for {hours} h while they were closed",
+    },
+    "round_transport": {
+        "poete": "Planning",
+        "zh": "缩短送检与上机：最快一批从采样到出结果也需 {hours} 小时",
+        "en": "Shorten transport to the lab and the run: even the fastest batch took {hours} h from "
+        "swab to result",
+    },
+    "round_lab_queue": {
+        "poete": "Equipment",
+        "zh": "提升检测能力：采样结束时积压 {backlog} 管，实验室约每小时 {lab_rate} 管（每天约 {lab_day} 管）；"
+        "需每天约 {lab_needed} 管（调移动实验室或第三方实验室）",
+        "en": "Raise laboratory capacity: {backlog} tubes were waiting when sampling ended and the labs "
+        "ran about {lab_rate} an hour ({lab_day} a day); about {lab_needed} a day is needed "
+        "(mobile or third-party labs)",
     },
 }
 DAYS = {"Planning": 30, "Training": 30, "Exercises": 30, "Organization": 60, "Equipment": 60}
@@ -82,8 +130,49 @@ COLUMNS = (
     "poete",
     "responsible",
     "accountable",
-    "deadline",
+    "start",
+    "completion",
 )
+"""The id-level columns of a plan row (``findings.json``); the report adds display names."""
+
+
+def report_date(explicit: date | None = None) -> date:
+    """The date an improvement plan counts from: ``explicit``, else ``SOURCE_DATE_EPOCH``
+    (reproducible builds), else today."""
+    if explicit is not None:
+        return explicit
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+        except ValueError:
+            raise PlanDateError(f"SOURCE_DATE_EPOCH={epoch!r}: not a number of seconds") from None
+    return date.today()
+
+
+class PlanDateError(DrillInputError, ValueError):
+    """An unusable report date (bad input, exit 2)."""
+
+
+def _excess(f: dict[str, Any]) -> float:
+    """Hours the objective ran over its standard (0 when unknown)."""
+    ev = f.get("evidence", {})
+    achieved = ev.get("achieved_h")
+    span = ev.get("span_h") if achieved is None else achieved
+    return max(0.0, float(span or 0) - float(ev.get("standard_h") or 0))
+
+
+def _scale(f: dict[str, Any]) -> float:
+    """How much faster the cause's stage must run for the objective to meet its standard:
+    the stage alone absorbs the excess when it can, else every stage shrinks in proportion."""
+    ev = f.get("evidence", {})
+    hours, excess = float(f.get("hours") or 0), _excess(f)
+    if hours <= 0 or excess <= 0:
+        return 1.0
+    if hours - excess >= 0.25 * hours:
+        return hours / (hours - excess)
+    span, standard = float(ev.get("span_h") or 0), float(ev.get("standard_h") or 0)
+    return span / standard if standard > 0 and span > standard else hours / (0.25 * hours)
 
 
 def _roster_bound(finding: dict[str, Any], agent: dict[str, Any] | None) -> bool:
@@ -127,31 +216,62 @@ def build_plan(
     findings: list[dict[str, Any]],
     lang: str = "zh",
     label: Callable[[str], str] = str,
+    on: date | None = None,
+    name: Callable[[str], str] | None = None,
+    when: Callable[[float], str] = lambda h: f"{h:.1f} h",
 ) -> list[dict[str, Any]]:
     """One improvement-plan row per finding, in ``lang`` (zh or en).
 
-    ``label`` turns a task or event name into the words a reader sees.
+    ``label`` turns a task or event name into the words a reader sees, ``name`` an
+    agent or site id into its name, ``when`` a scenario hour into a clock time.
+    The action follows the cause (a queue asks for staff, waiting for vehicles for
+    vehicles, full rooms for rooms, a slow round for groups, hours or laboratory
+    capacity) and is sized, where the log allows, to what would have met the
+    standard.  Start is the report date ``on`` (:func:`report_date`); completion
+    is 30 days later for planning, training and exercise items and 60 for
+    organisation and equipment, after HSEEP's practice.
     """
     agents = scenario.get("agents", {})
-    start = datetime.fromisoformat(str(scenario["meta"]["start"]))
-    drill_end: date = (start + timedelta(hours=float(scenario["meta"]["duration_h"]))).date()
+    start = report_date(on)
+    if name is None:
+        name = lambda x: agents[x]["name"][lang] if x in agents else x  # noqa: E731
     rows = []
     for i, f in enumerate(findings, start=1):
         spec = agents.get(f["agent"])
         cause = "roster" if _roster_bound(f, spec) else f["cause"]
         template = ACTIONS.get(cause, ACTIONS["gap"])
         ev = f.get("evidence", {})
-        name = spec["name"][lang] if spec else f["agent"]
         duty = (spec or {}).get("duty") or {}
         hours = duty.get("hours") or [0, 24]
+        staff = int((spec or {}).get("staff", 0) or 0)
+        scale = _scale(f)
+        lab_rate = float(ev.get("lab_tubes_per_h") or 0)
+        raw = str(ev.get("label", ev.get("start", "")))
         action = template[lang].format(
-            agent=name,
-            staff=(spec or {}).get("staff", "?"),
+            agent=name(f["agent"]) if f["agent"] else "",
+            staff=staff,
+            staff_needed=staff + int(ev.get("agent_max_queue", 0) or 0),
+            queue=ev.get("agent_max_queue", 0),
+            wait=f"{float(ev.get('agent_max_wait_h', ev.get('max_vehicle_wait_h', 0)) or 0):.1f}",
             duty=f"{hours[0]:g}–{hours[1]:g}",
-            label=label(str(ev.get("label", ev.get("start", "")))),
-            vehicles=ev.get("vehicles", "?"),
-            site=ev.get("site", ""),
-            rooms=ev.get("rooms", "?"),
+            label=_handoff_label(raw, name) if "→" in raw else label(raw),
+            hours=f"{float(f.get('hours') or 0):.1f}",
+            target=_target(float(f.get("hours") or 0), scale),
+            vehicles=ev.get("vehicles", 0),
+            vehicles_needed=math.ceil(float(ev.get("vehicles", 0) or 0) * scale),
+            waited=ev.get("persons_waited_for_vehicle", 0),
+            site=name(str(ev.get("site", ""))),
+            rooms=ev.get("rooms", 0),
+            when=when(float(ev.get("t", 0) or 0)),
+            groups=ev.get("groups", 0),
+            rate=f"{float(ev.get('per_group_per_h', 0) or 0):g}",
+            sampled=ev.get("sampled", 0),
+            groups_needed=math.ceil(float(ev.get("groups", 0) or 0) * scale),
+            open="–".join(f"{float(x):g}" for x in ev.get("open_hours") or [0, 24]),
+            backlog=ev.get("lab_backlog_at_sampling_end", 0),
+            lab_rate=f"{lab_rate:.0f}",
+            lab_day=f"{24 * lab_rate:.0f}",
+            lab_needed=f"{24 * lab_rate * scale:.0f}",
         )
         responsible, accountable = owners(scenario, f)
         poete = template["poete"]
@@ -165,17 +285,31 @@ def build_plan(
                 "poete": poete,
                 "responsible": responsible,
                 "accountable": accountable,
-                "deadline": (drill_end + timedelta(days=DAYS[poete])).isoformat(),
+                "start": start.isoformat(),
+                "completion": (start + timedelta(days=DAYS[poete])).isoformat(),
             }
         )
     return rows
 
 
-def plan_csv(rows: list[dict[str, Any]]) -> str:
-    """The improvement plan as CSV text (UTF-8, header row, one row per finding)."""
+def _target(hours: float, scale: float) -> str:
+    """The hours a stage should take, with enough decimals to differ from what it took."""
+    target = hours / scale
+    for digits in (1, 2):
+        if f"{target:.{digits}f}" != f"{hours:.{digits}f}":
+            return f"{target:.{digits}f}"
+    return f"{target:.2f}"
+
+
+def _handoff_label(raw: str, name: Callable[[str], str]) -> str:
+    a, _, b = raw.partition("→")
+    return f"{name(a)}→{name(b)}"
+
+
+def plan_csv(headers: list[str], rows: list[list[str]]) -> str:
+    """A table as CSV text (UTF-8, header row): the improvement plan as a planner reads it."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow({k: r[k] for k in COLUMNS})
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
     return buf.getvalue()

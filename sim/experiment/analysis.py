@@ -14,6 +14,7 @@ from sim.experiment.metrics import is_count_breakdown
 from sim.experiment.stats import (
     bootstrap_median_ci,
     describe,
+    newcombe_paired,
     paired_difference,
     replications_needed,
     wilson,
@@ -91,6 +92,21 @@ def analyse(
                 "ci_high": w["ci_high"],
                 "achieved_h": [reps[r].get(f"objective.{oid}.achieved_h") for r in sorted(reps)],
             }
+            base_reps = per.get(BASELINE, {})
+            if arm.id != BASELINE:
+                key = f"objective.{oid}.met"
+                pairs = [
+                    (bool(reps[r][key]), bool(base_reps[r][key]))
+                    for r in sorted(set(reps) & set(base_reps))
+                    if reps[r].get(key) is not None and base_reps[r].get(key) is not None
+                ]
+                n = newcombe_paired([a for a, _ in pairs], [b for _, b in pairs])
+                obj["by_plan"][arm.id]["vs_baseline"] = {
+                    "diff": n["diff"],
+                    "ci_low": n["ci_low"],
+                    "ci_high": n["ci_high"],
+                    "n": n["n"],
+                }
 
     differences = []
     baseline = per.get(BASELINE, {})

@@ -1,7 +1,10 @@
 """The statistics of a plan comparison, from scipy.stats.
 
-* :func:`describe` — mean, median, 5th/95th percentiles and the Student-t
-  confidence interval of the mean of one metric over replications.
+* :func:`describe` — mean, median, 5th/95th percentiles and the confidence
+  interval of the mean of one metric over replications, in the metric's domain
+  (Wilson for 0/1 outcomes, a seeded bootstrap otherwise).
+* :func:`newcombe_paired` — the change in the probability of meeting an
+  objective, plan minus baseline on the same seeds, with Newcombe's interval.
 * :func:`wilson` — the probability of meeting an objective with its Wilson
   score interval (good coverage near 0 and 1, where the normal interval fails).
 * :func:`paired_difference` — plan minus baseline, replication by replication
@@ -41,13 +44,49 @@ def t_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> tuple
     return (float(low), float(high))
 
 
+def _binary(x: np.ndarray) -> bool:
+    return bool(x.size) and bool(np.all((x == 0) | (x == 1)))
+
+
+def bootstrap_mean_ci(
+    values: Sequence[float], confidence: float = CONFIDENCE, seed: int = 0
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean (1999 resamples, fixed seed).
+
+    Every resampled mean lies between the smallest and the largest value, so the
+    interval stays in the metric's domain (no negative hours or counts), which the
+    t interval does not on skewed, bounded data.  A point when all values are
+    equal; NaN for fewer than two values.
+    """
+    x = np.asarray(values, dtype=float)
+    if x.size < 2:
+        return (math.nan, math.nan)
+    if np.all(x == x[0]):
+        return (float(x[0]), float(x[0]))
+    rng = np.random.default_rng(seed)
+    means = x[rng.integers(0, x.size, size=(1999, x.size))].mean(axis=1)
+    alpha = (1 - confidence) / 2
+    low, high = np.quantile(means, [alpha, 1 - alpha])
+    return (float(low), float(high))
+
+
+def mean_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> tuple[float, float]:
+    """The interval of a mean in its domain: Wilson for 0/1 values, else the bootstrap."""
+    x = np.asarray(values, dtype=float)
+    if x.size >= 2 and _binary(x):
+        w = wilson(int(x.sum()), int(x.size), confidence)
+        return (w["ci_low"], w["ci_high"])
+    return bootstrap_mean_ci(x, confidence)
+
+
 def describe(values: Sequence[float], confidence: float = CONFIDENCE) -> dict:
-    """``mean, median, p5, p95, ci_low, ci_high, n`` of ``values`` (None when empty)."""
+    """``mean, median, p5, p95, ci_low, ci_high, n`` of ``values`` (None when empty);
+    the interval is :func:`mean_interval`'s, inside the metric's domain."""
     x = np.asarray(values, dtype=float)
     if x.size == 0:
         keys = ("mean", "median", "p5", "p95", "ci_low", "ci_high")
         return {**dict.fromkeys(keys), "n": 0}
-    low, high = t_interval(x, confidence)
+    low, high = mean_interval(x, confidence)
     p5, median, p95 = np.percentile(x, [5, 50, 95])
     return {
         "mean": float(x.mean()),
@@ -71,10 +110,47 @@ def wilson(k: int, n: int, confidence: float = CONFIDENCE) -> dict:
 def paired_difference(
     plan: Sequence[float], baseline: Sequence[float], confidence: float = CONFIDENCE
 ) -> dict:
-    """Mean of ``plan[i] - baseline[i]`` with its t interval and whether it excludes 0."""
-    d = np.asarray(plan, dtype=float) - np.asarray(baseline, dtype=float)
-    low, high = t_interval(d, confidence)
+    """Mean of ``plan[i] - baseline[i]`` with its interval and whether it excludes 0.
+
+    0/1 outcomes (an objective met or not) get Newcombe's paired interval; other
+    metrics a bootstrap of the paired differences, which stays between the
+    smallest and largest difference, so within the difference of the domains.
+    """
+    a, b = np.asarray(plan, dtype=float), np.asarray(baseline, dtype=float)
+    d = a - b
+    if d.size >= 2 and _binary(a) and _binary(b):
+        n = newcombe_paired(a.astype(bool), b.astype(bool), confidence)
+        return _difference(n["diff"], n["ci_low"], n["ci_high"], int(d.size))
+    low, high = bootstrap_mean_ci(d, confidence)
     return _difference(float(d.mean()) if d.size else math.nan, low, high, int(d.size))
+
+
+def newcombe_paired(
+    plan: Sequence[bool], baseline: Sequence[bool], confidence: float = CONFIDENCE
+) -> dict:
+    """Difference of two paired proportions (plan − baseline) with Newcombe's (1998)
+    method 10 interval: Wilson intervals of each proportion combined with the
+    correlation of the pairs.  Always within [−1, 1]."""
+    x, y = np.asarray(plan, dtype=bool), np.asarray(baseline, dtype=bool)
+    n = int(x.size)
+    if n == 0:
+        return {"diff": None, "ci_low": None, "ci_high": None, "n": 0}
+    both, only_x = int(np.sum(x & y)), int(np.sum(x & ~y))
+    only_y, neither = int(np.sum(~x & y)), int(np.sum(~x & ~y))
+    p1, p2 = (both + only_x) / n, (both + only_y) / n
+    w1, w2 = wilson(both + only_x, n, confidence), wilson(both + only_y, n, confidence)
+    l1, u1, l2, u2 = w1["ci_low"], w1["ci_high"], w2["ci_low"], w2["ci_high"]
+    denom = (both + only_x) * (only_y + neither) * (both + only_y) * (only_x + neither)
+    phi = (both * neither - only_x * only_y) / math.sqrt(denom) if denom else 0.0
+    theta = p1 - p2
+    dl = math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
+    du = math.sqrt(max(0.0, (u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2))
+    return {
+        "diff": theta,
+        "ci_low": max(-1.0, theta - dl),
+        "ci_high": min(1.0, theta + du),
+        "n": n,
+    }
 
 
 def unpaired_difference(

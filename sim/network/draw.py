@@ -56,7 +56,7 @@ def label_font(lang: str) -> tuple[str, str | None]:
 
     The one place that picks the label font: English uses matplotlib's default;
     Chinese needs a CJK font — the project's bundled one (see
-    :mod:`sim.report.style`), else an installed one.  Without any, the
+    :mod:`sim.style`), else an installed one.  Without any, the
     drawing falls back to English labels rather than print empty boxes.
     """
     if lang != "zh":

@@ -12,383 +12,46 @@ or from the scenario (which the renderers escape).
 
 from __future__ import annotations
 
-import io
 import json
-from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from matplotlib.figure import Figure
-
-from sim import style
-from sim.engine.log import EventLog
-from sim.errors import DrillInputError
-from sim.evaluation.findings import evaluate_findings
-from sim.evaluation.improvement import build_plan, plan_csv
-from sim.report import compare_plots, plots
-from sim.report.locale import LANGS, t, task
+from sim.evaluation.improvement import plan_csv
+from sim.report import compare_plots
+from sim.report.aar import run_report
+from sim.report.document import Cell, Report, ReportInputError, Section, png_bytes, read_json
+from sim.report.locale import LANGS, t
 from sim.report.locale import subject as subject_name
 
-Cell = str | tuple[str, str]
-"""A table cell: its text, or (text, css class)."""
-
-
-class ReportInputError(DrillInputError, ValueError):
-    """A directory that holds neither a run nor a comparison (bad input, exit 2)."""
-
-
-@dataclass
-class Section:
-    id: str
-    heading: str
-    blocks: list[tuple[Any, ...]] = field(default_factory=list)
-
-    def p(self, text: str) -> None:
-        self.blocks.append(("p", text))
-
-    def items(self, texts: list[str | tuple[str, list[str]]]) -> None:
-        """A bullet list; an item may carry sub-items as ``(text, [sub, ...])``."""
-        self.blocks.append(("list", texts))
-
-    def table(self, headers: list[str], rows: list[list[Cell]]) -> None:
-        self.blocks.append(("table", headers, rows))
-
-    def figure(self, stem: str, caption: str, png: bytes) -> None:
-        self.blocks.append(("figure", stem, caption, png))
-
-
-@dataclass
-class Report:
-    lang: str
-    title: str
-    subtitle: str
-    sections: list[Section]
-    figures: dict[str, bytes]
-
-
-def png_bytes(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    style.close(fig)
-    return buf.getvalue()
-
-
-def _h(x: float | None, lang: str) -> str:
-    return t("never", lang) if x is None else f"{x:.1f}"
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ReportInputError(f"{path}: missing (not a run or comparison directory)") from None
-    except json.JSONDecodeError as err:
-        raise ReportInputError(f"{path}:{err.lineno}: invalid JSON: {err.msg}") from None
-
-
-# --- single run ----------------------------------------------------------------------
-
-
-def run_report(run_dir: Path, lang: str = "zh") -> tuple[Report, dict[str, Any]]:
-    """The report of one run directory, and its machine-readable evaluation."""
-    run_dir = Path(run_dir)
-    summary = _read_json(run_dir / "summary.json")
-    scn = _read_json(run_dir / "scenario.json")
-    if not (run_dir / "events.jsonl").exists():
-        raise ReportInputError(f"{run_dir / 'events.jsonl'}: missing")
-    log = EventLog.read_jsonl(run_dir / "events.jsonl")
-    evaluation = evaluate_findings(log, scn, summary["objectives"])
-    plan = build_plan(scn, evaluation["findings"], lang, label=lambda x: _plain_label(x, scn, lang))
-    evaluation["improvement_plan"] = plan
-    name = lambda aid: plots.agent_name(scn, aid, lang)  # noqa: E731
-    titles = {o["id"]: o["title"][lang] for o in summary["objectives"]}
-
-    overview = Section("overview", t("overview", lang))
-    overview.table(
-        ["", ""],
-        [
-            [t("scenario", lang), scn["meta"]["title"][lang]],
-            [
-                t("plans", lang),
-                ", ".join(p["title"][lang] for p in scn.get("applied_plans", []))
-                or t("none", lang),
-            ],
-            [t("seed", lang), str(summary["seed"])],
-            [t("start", lang), str(scn["meta"]["start"])],
-            [t("duration", lang), t("hours", lang, h=f"{summary['duration_h']:g}")],
-            [t("events", lang), str(summary["events"])],
-            [t("infections", lang), str(summary["infections"]["total"])],
-            ["", t("contacts_line", lang, **_contacts(summary))],
-        ],
-    )
-    desc = scn["meta"].get("description")
-    if desc:
-        overview.p(desc[lang])
-
-    ratings = Section("ratings", t("ratings", lang))
-    ratings.p(t("rating_legend", lang))
-    ratings.table(
-        [
-            t(c, lang)
-            for c in (
-                "col_subject",
-                "col_objective",
-                "col_standard",
-                "col_achieved",
-                "col_rating",
-                "col_source",
-            )
-        ],
-        [
-            [
-                subject_name(o["subject"], lang),
-                o["title"][lang],
-                f"{o['standard_h']:g}",
-                _h(o["achieved_h"], lang),
-                (o["rating"], f"rating rating-{o['rating']}"),
-                o.get("source", ""),
-            ]
-            for o in sorted(summary["objectives"], key=lambda o: o["subject"])
-        ],
-    )
-
-    strengths = Section("strengths", t("strengths", lang))
-    strengths.items(
-        [
-            t(
-                "strength",
-                lang,
-                objective=titles[o["id"]],
-                achieved=f"{o['achieved_h']:.1f}",
-                standard=f"{o['standard_h']:g}",
-                margin=f"{o['standard_h'] - o['achieved_h']:.1f}",
-            )
-            for o in evaluation["strengths"]
-        ]
-        or [t("no_strengths", lang)]
-    )
-
-    areas = Section("areas", t("areas", lang))
-    areas.items(
-        _finding_items(evaluation, summary, scn, titles, name, lang) or [t("no_findings", lang)]
-    )
-
-    plan_sec = Section("plan", t("improvement_plan", lang))
-    plan_sec.table(
-        [
-            t(c, lang)
-            for c in (
-                "col_no",
-                "col_objective",
-                "col_subject",
-                "col_action",
-                "col_poete",
-                "col_responsible",
-                "col_accountable",
-                "col_deadline",
-            )
-        ],
-        [
-            [
-                str(r["finding"]),
-                titles.get(r["objective"], r["objective"]),
-                subject_name(r["subject"], lang),
-                r["action"],
-                t(f"poete_{r['poete']}", lang),
-                name(r["responsible"]),
-                name(r["accountable"]),
-                r["deadline"],
-            ]
-            for r in plan
-        ],
-    ) if plan else plan_sec.p(t("no_findings", lang))
-
-    figs = plots.single_run_figures(log, scn, summary, evaluation["findings"], lang)
-    pngs = {stem: png_bytes(fig) for stem, fig in figs.items()}
-    plot_sec = Section("plots", t("plots", lang))
-    for stem, png in pngs.items():
-        plot_sec.figure(stem, t(f"plot_{stem}", lang), png)
-
-    inj = Section("injects", t("injects", lang))
-    rows = _inject_rows(log, scn, lang)
-    if rows:
-        inj.table([t(c, lang) for c in ("col_time", "col_event", "col_agent", "col_detail")], rows)
-    else:
-        inj.p(t("no_injects", lang))
-
-    report = Report(
-        lang,
-        f"{t('report', lang)} — {scn['meta']['title'][lang]}",
-        t("illustrative", lang) if scn["meta"].get("illustrative") else "",
-        [overview, ratings, strengths, areas, plan_sec, plot_sec, inj],
-        pngs,
-    )
-    return report, evaluation
-
-
-def _contacts(summary: dict[str, Any]) -> dict[str, Any]:
-    c = summary.get("contacts", {})
-    return {k: c.get(k, 0) for k in ("exposed", "identified", "isolated")}
-
-
-def _finding_items(evaluation, summary, scn, titles, name, lang) -> list:
-    """One bullet per challenged objective, with its causes and evidence as sub-items."""
-    rows = {o["id"]: o for o in summary["objectives"]}
-    grouped: dict[str | None, list[dict[str, Any]]] = {}
-    for f in evaluation["findings"]:
-        grouped.setdefault(f["objective"], []).append(f)
-    items: list[str | tuple[str, list[str]]] = []
-    for oid, found in grouped.items():
-        subs: list[str] = []
-        for f in found:
-            subs += _finding_lines(f, name, lang)
-        if oid is None:
-            items += subs
-            continue
-        o = rows[oid]
-        head = t(
-            "finding_head",
-            lang,
-            objective=titles[oid],
-            rating=o["rating"],
-            achieved=_h(o["achieved_h"], lang),
-            standard=f"{o['standard_h']:g}",
-        )
-        ev = found[0]["evidence"]
-        if ev.get("entities", 0) > 1:
-            subs.insert(
-                0,
-                t(
-                    "finding_late",
-                    lang,
-                    late=ev["late"],
-                    entities=ev["entities"],
-                    unreached=ev["unreached"],
-                    entity=ev.get("critical_entity", ""),
-                ),
-            )
-        path = evaluation["critical_paths"].get(oid, [])
-        if path:
-            steps = " → ".join(
-                f"{plots.clock(scn, s['t0'])} {name(s['agent'])}·{_label(s, name, lang)}"
-                f" {s['t1'] - s['t0']:.1f}h"
-                for s in path
-            )
-            subs.append(("关键路径：" if lang == "zh" else "Critical path: ") + steps)
-        items.append((head, subs))
-    return items
-
-
-def _plain_label(label: str, scn: dict[str, Any], lang: str) -> str:
-    if "→" in label:
-        a, b = label.split("→", 1)
-        return f"{plots.agent_name(scn, a, lang)}→{plots.agent_name(scn, b, lang)}"
-    return task(label, lang)
-
-
-def _label(seg: dict[str, Any], name, lang: str) -> str:
-    label = str(seg.get("label", ""))
-    if seg.get("cause") == "handoff" and "→" in label:
-        a, b = label.split("→", 1)
-        return f"{t('cause_handoff', lang)} {name(a)}→{name(b)}"
-    if seg.get("cause") == "gap":
-        return f"{t('cause_gap', lang)} {task(label, lang)}"
-    if seg.get("cause") in ("queue", "vehicle_queue"):
-        return f"{t('cause_' + seg['cause'], lang)} {task(label, lang)}"
-    return task(label, lang)
-
-
-def _finding_lines(f: dict[str, Any], name, lang: str) -> list[str]:
-    ev = f["evidence"]
-    if f["cause"] == "rooms_full":
-        return [t("finding_rooms", lang, site=ev["site"], t=f"{ev['t']:.1f}", rooms=ev["rooms"])]
-    if f["cause"] == "not_completed":
-        return [
-            t("finding_not_completed", lang, end=task(ev["label"], lang), hours=f"{f['hours']:.1f}")
-        ]
-    if f["cause"] == "not_started":
-        return [
-            t("finding_not_started", lang, objective=f["objective"], start=task(ev["start"], lang))
-        ]
-    lines = [
-        t(
-            "finding_cause",
-            lang,
-            agent=name(f["agent"]),
-            cause=t(f"cause_{f['cause']}", lang),
-            label=_label({"cause": "", "label": ev.get("label", "")}, name, lang)
-            if f["cause"] != "handoff"
-            else _label({"cause": "handoff", "label": ev["label"]}, name, lang),
-            hours=f"{f['hours']:.1f}",
-            share=f"{100 * f['share']:.0f}",
-        )
-    ]
-    if f["cause"] == "vehicle_queue" and "trips" in ev:
-        lines.append(
-            t(
-                "finding_fleet",
-                lang,
-                vehicles=ev["vehicles"],
-                trips=ev["trips"],
-                busy=ev["trips_with_fleet_busy"],
-                waited=ev["persons_waited_for_vehicle"],
-                wait=f"{ev['max_vehicle_wait_h']:.1f}",
-            )
-        )
-    if f["cause"] == "queue":
-        lines.append(
-            t(
-                "finding_queue",
-                lang,
-                agent=name(f["agent"]),
-                tasks=ev["agent_tasks"],
-                wait=f"{ev['agent_max_wait_h']:.1f}",
-                queue=ev["agent_max_queue"],
-            )
-        )
-    resource = f["resource"]
-    res_key = "resource_rooms" if resource.startswith("rooms") else f"resource_{resource}"
-    lines.append(t("blamed", lang, agent=name(f["agent"]), resource=t(res_key, lang)))
-    return lines
-
-
-def _inject_rows(log: EventLog, scn: dict[str, Any], lang: str) -> list[list[Cell]]:
-    """Injects, decisions and answers found in the log, whatever their exact kinds."""
-    rows: list[list[Cell]] = []
-    for e in log:
-        if not (e.kind.startswith(("inject", "decision", "answer")) or e.subject == "injects"):
-            continue
-        msg = e.details.get("message")
-        if isinstance(msg, dict):
-            detail = str(msg.get(lang, next(iter(msg.values()), "")))
-        else:
-            detail = ", ".join(f"{k}={v}" for k, v in sorted(e.details.items()))
-        rows.append(
-            [
-                plots.clock(scn, e.t),
-                task(e.kind, lang),
-                plots.agent_name(scn, e.agent, lang),
-                detail,
-            ]
-        )
-    return rows
-
+__all__ = ["Report", "ReportInputError", "Section", "run_report", "write_report"]
 
 # --- comparison -------------------------------------------------------------------------
 
 
 def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
     """The report of a comparison directory (``comparison.json``)."""
-    cmp = _read_json(Path(cmp_dir) / "comparison.json")
+    cmp = read_json(Path(cmp_dir) / "comparison.json")
     for key in ("title", "plans", "metrics", "objectives"):
         if key not in cmp:
             raise ReportInputError(f"{Path(cmp_dir) / 'comparison.json'}: missing key '{key}'")
     plans = {p["id"]: p["title"][lang] for p in cmp["plans"]}
+    verdict = Section("verdict", t("verdict", lang))
+    verdict.p(t("verdict_intro", lang))
+    verdict.table(
+        [t("col_objective", lang), t("col_plan", lang), t("col_p_change", lang)],
+        [
+            [o["title"][lang], plans.get(p, p), _change(row["vs_baseline"])]
+            for o in cmp["objectives"].values()
+            for p, row in o["by_plan"].items()
+            if row.get("vs_baseline", {}).get("diff") is not None
+        ],
+    )
     overview = Section("overview", t("overview", lang))
     overview.table(
         ["", ""],
         [
-            [t("scenario", lang), str(cmp.get("scenario", ""))],
+            [t("scenario", lang), cmp["title"][lang]],
             [t("plans", lang), ", ".join(plans.values())],
             [t("runs", lang), str(cmp.get("runs", ""))],
             [t("seed", lang), str(cmp.get("seed", ""))],
@@ -463,9 +126,14 @@ def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
         lang,
         f"{t('comparison_report', lang)} — {cmp['title'][lang]}",
         "",
-        [overview, ratings, metrics, diffs, plot_sec],
+        [verdict, overview, ratings, metrics, diffs, plot_sec],
         figs,
     )
+
+
+def _change(row: dict[str, Any]) -> str:
+    """A change in p(met), in percentage points, with its paired (Newcombe) interval."""
+    return f"{100 * row['diff']:+.0f} pp [{100 * row['ci_low']:+.0f}, {100 * row['ci_high']:+.0f}]"
 
 
 def _num(x: float | None, fmt: str = ".2f") -> str:
@@ -492,32 +160,68 @@ def _pct(row: dict[str, Any] | None) -> Cell:
 
 # --- writing -----------------------------------------------------------------------------
 
+MANIFEST = ".drill-report.json"
+"""The rendered files drill wrote into a directory, so that a rewrite removes only those."""
 
-def write_report(directory: Path, lang: str = "zh") -> Path:
-    """Write ``report.html`` and ``report.md`` (and plots) into ``directory``; return the HTML."""
+
+def suffixed(name: str, lang: str, default: str) -> str:
+    """``report.html`` in the default language, ``report.en.html`` in another."""
+    if lang == default:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    return f"{stem}.{lang}.{ext}" if dot else f"{name}.{lang}"
+
+
+def write_report(directory: Path, lang: str = "zh", report_date: date | None = None) -> Path:
+    """Write the report of ``directory`` in ``lang``; return the HTML file.
+
+    Rendered files (``report.html``, ``report.md``, ``improvement_plan.csv``,
+    ``plots/*.png``) of a language other than the default (zh) carry ``.<lang>``
+    before the extension, so that reports in two languages sit side by side;
+    data files (``findings.json``) are language-neutral.  The files a previous
+    report in the same language wrote are listed in a manifest and replaced; no
+    other file is touched.
+    """
     from sim.report.html import render_html
     from sim.report.markdown import render_markdown
 
     if lang not in LANGS:
-        raise ReportInputError(f"--lang must be one of {', '.join(LANGS)}")
+        raise ReportInputError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
     directory = Path(directory)
     if not directory.is_dir():
         raise ReportInputError(f"{directory}: not a directory")
+    default = LANGS[0]
+    name = lambda n: suffixed(n, lang, default)  # noqa: E731
+    files: dict[str, bytes] = {}
     if (directory / "comparison.json").exists():
         report = comparison_report(directory, lang)
     else:
-        report, evaluation = run_report(directory, lang)
-        (directory / "improvement_plan.csv").write_text(
-            plan_csv(evaluation["improvement_plan"]), encoding="utf-8"
-        )
-        (directory / "findings.json").write_text(
-            json.dumps(evaluation, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-    plot_dir = directory / "plots"
-    plot_dir.mkdir(exist_ok=True)
+        report, evaluation, (headers, rows) = run_report(directory, lang, report_date)
+        files[name("improvement_plan.csv")] = plan_csv(headers, rows).encode("utf-8")
+        evaluation.pop("improvement_plan")  # its display text is language-bound: it is in the CSV
+        files["findings.json"] = (
+            json.dumps(evaluation, ensure_ascii=False, indent=2) + "\n"
+        ).encode("utf-8")
     for stem, png in report.figures.items():
-        (plot_dir / f"{stem}.png").write_bytes(png)
-    html = directory / "report.html"
-    html.write_text(render_html(report), encoding="utf-8")
-    (directory / "report.md").write_text(render_markdown(report), encoding="utf-8")
-    return html
+        files[f"plots/{name(stem + '.png')}"] = png
+    files[name("report.html")] = render_html(report, plot_name=name).encode("utf-8")
+    files[name("report.md")] = render_markdown(report, plot_name=name).encode("utf-8")
+    _replace(directory, lang, files)
+    return directory / name("report.html")
+
+
+def _replace(directory: Path, lang: str, files: dict[str, bytes]) -> None:
+    """Write ``files``; remove what the previous report in ``lang`` wrote and this one does not."""
+    manifest_path = directory / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        manifest = {}
+    for old in manifest.get(lang, []):
+        if old not in files and old != "findings.json":
+            (directory / old).unlink(missing_ok=True)
+    (directory / "plots").mkdir(exist_ok=True)
+    for rel, data in files.items():
+        (directory / rel).write_bytes(data)
+    manifest[lang] = sorted(files)
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", "utf-8")

@@ -13,11 +13,12 @@ from __future__ import annotations
 import base64
 import html
 import io
+from collections.abc import Callable
 from typing import Any
 
 from fontTools import subset
 
-from sim.report.build import Report
+from sim.report.document import Report
 from sim.report.locale import t
 from sim.style import RATING_COLOURS, cjk_font_path
 
@@ -66,6 +67,7 @@ h2{font-size:1.25rem;color:#1f5f8b;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.9rem}
 th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th{background:#eef3f7}
+table:not(:has(th)) td:first-child{width:11em;white-space:nowrap;color:#444}
 td.rating{font-weight:bold;text-align:center;color:#fff}
 """
     + "".join(f"td.rating-{r}{{background:{c}}}" for r, c in RATING_COLOURS.items())
@@ -76,9 +78,16 @@ figcaption{color:#555;font-size:.9rem}
 li ul{margin:.2rem 0 .4rem}
 nav a{margin-right:1rem}
 footer{margin-top:2rem;color:#888;font-size:.8rem}
-@media print{body{margin:0;max-width:none}nav{display:none}
-figure,table,tr,li{break-inside:avoid;page-break-inside:avoid}
-h2{break-after:avoid;page-break-after:avoid}}
+h3{font-size:1.1rem;margin:1.4rem 0 .3rem}
+h4{font-size:.95rem;margin:.8rem 0 .2rem;color:#444}
+details{margin:.6rem 0}summary{cursor:pointer;color:#1f5f8b}
+@page{size:A4;margin:16mm 14mm 18mm;
+@bottom-center{content:counter(page) " / " counter(pages);font-size:9pt;color:#666}}
+@media print{body{margin:0;max-width:none;padding:0;font-size:10pt}nav{display:none}
+details{display:block}details>summary{display:none}
+h1{margin-top:0}table{font-size:8.5pt}figure img{max-height:235mm}
+figure,tr,li{break-inside:avoid;page-break-inside:avoid}
+h2,h3,h4{break-after:avoid;page-break-after:avoid}}
 """
 )
 
@@ -103,6 +112,11 @@ def _cell(c: Any, tag: str = "td") -> str:
 
 def _block(b: tuple[Any, ...]) -> str:
     kind = b[0]
+    if kind in ("h3", "h4"):
+        return f"<{kind}>{esc(b[1])}</{kind}>"
+    if kind == "details":
+        _, summary, blocks = b
+        return f"<details><summary>{esc(summary)}</summary>{''.join(map(_block, blocks))}</details>"
     if kind == "p":
         return f"<p>{esc(b[1])}</p>"
     if kind == "list":
@@ -133,8 +147,8 @@ def _block(b: tuple[Any, ...]) -> str:
     raise ValueError(f"unknown block {kind!r}")
 
 
-def render_html(report: Report) -> str:
-    """The whole page as a string."""
+def render_html(report: Report, plot_name: Callable[[str], str] = str) -> str:
+    """The whole page as a string (``plot_name`` is unused: plots are embedded)."""
     nav = "".join(f'<a href="#{esc(s.id)}">{esc(s.heading)}</a>' for s in report.sections)
     body = "".join(
         f'<section id="{esc(s.id)}"><h2>{esc(s.heading)}</h2>'

@@ -6,15 +6,17 @@ Markdown viewers render inline HTML, so scenario text is escaped here too
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable
 from typing import Any
 
-from sim.report.build import Report
+from sim.report.document import Report
 from sim.report.locale import t
 
 
 def esc(text: Any) -> str:
-    return html.escape(str(text), quote=False).replace("\n", " ")
+    """Neutralise markup in ``text`` without turning plain ``&`` into ``&amp;``:
+    only ``<`` and ``>`` (which could open a tag) are escaped."""
+    return str(text).replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
 
 
 def _cell(c: Any) -> str:
@@ -22,8 +24,15 @@ def _cell(c: Any) -> str:
     return esc(text).replace("|", "\\|")
 
 
-def _block(b: tuple[Any, ...]) -> list[str]:
+def _block(b: tuple[Any, ...], plot_name: Callable[[str], str] = str) -> list[str]:
     kind = b[0]
+    if kind == "h3":
+        return [f"### {esc(b[1])}", ""]
+    if kind == "h4":
+        return [f"#### {esc(b[1])}", ""]
+    if kind == "details":
+        _, summary, blocks = b
+        return [f"**{esc(summary)}**", ""] + [x for blk in blocks for x in _block(blk, plot_name)]
     if kind == "p":
         return [esc(b[1]), ""]
     if kind == "list":
@@ -44,17 +53,19 @@ def _block(b: tuple[Any, ...]) -> list[str]:
         return [*out, ""]
     if kind == "figure":
         _, stem, caption, _png = b
-        return [f"![{esc(caption)}](plots/{stem}.png)", "", f"*{esc(caption)}*", ""]
+        png = plot_name(f"{stem}.png")
+        return [f"![{esc(caption)}](plots/{png})", "", f"*{esc(caption)}*", ""]
     raise ValueError(f"unknown block {kind!r}")
 
 
-def render_markdown(report: Report) -> str:
+def render_markdown(report: Report, plot_name: Callable[[str], str] = str) -> str:
+    """The report as Markdown; ``plot_name`` maps a plot's file name to its language's."""
     lines = [f"# {esc(report.title)}", ""]
     if report.subtitle:
         lines += [f"*{esc(report.subtitle)}*", ""]
     for s in report.sections:
         lines += [f"## {esc(s.heading)}", ""]
         for b in s.blocks:
-            lines += _block(b)
+            lines += _block(b, plot_name)
     lines += [f"<sub>{esc(t('generated', report.lang))}</sub>", ""]
     return "\n".join(lines)

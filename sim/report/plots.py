@@ -513,3 +513,8 @@ def single_run_figures(
 def clock(scn: Scn, hours: float) -> str:
     """Wall-clock time of scenario hour ``hours`` (presentation only)."""
     return (_start(scn) + timedelta(hours=hours)).strftime("%m-%d %H:%M")
+
+
+def clock_full(scn: Scn, hours: float) -> str:
+    """Date and time of scenario hour ``hours`` (presentation only)."""
+    return (_start(scn) + timedelta(hours=hours)).strftime("%Y-%m-%d %H:%M")

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import Field
 
 from sim.scenario.checks import Problems, Rel, suggest
+from sim.scenario.exercise import Exercise
 from sim.scenario.injects import Inject
 from sim.scenario.schema import (
     Agent,
@@ -46,6 +47,7 @@ class Scenario(Strict):
     objectives: list[Objective] = Field(default_factory=list)
     ratings: Ratings = Field(default_factory=Ratings)
     applied_plans: list[PlanInfo] = Field(default_factory=list)
+    exercise: Exercise | None = None
 
     def handoff(self, src: str, dst: str) -> Handoff | None:
         """The handoff from ``src`` to ``dst``, if the scenario declares one."""

@@ -15,6 +15,9 @@ from sim.report import ReportInputError, write_report
 from sim.report.locale import STRINGS, TASKS
 from sim.report.plots import single_run_figures
 from sim.style import cjk_font_path
+from tests.report.conftest import REPORT_DATE as DAY
+
+REPORT_DATE = DAY.isoformat()
 
 PLOTS = ("timeline", "epicurve", "funnel", "load", "network")
 
@@ -43,7 +46,7 @@ def test_html_is_self_contained_with_every_plot(report_dir):
     assert not re.search(r'(src|href)="(https?:|//)', html)
     assert "<link" not in html
     assert "@media print" in html and "@font-face" in html
-    for section in ("overview", "ratings", "strengths", "areas", "plan", "plots", "injects"):
+    for section in ("overview", "scale", "ratings", "capabilities", "plan", "plots", "injects"):
         assert f'<section id="{section}">' in html
 
 
@@ -62,14 +65,19 @@ def test_ratings_table_lists_every_objective(report_dir):
         assert f"rating-{o['rating']}" in html
 
 
-def test_improvement_plan_csv_one_row_per_finding(report_dir):
+def test_improvement_plan_csv_one_row_per_finding_with_hseep_columns(report_dir):
     _log, scn, _summary, ev = _load(report_dir)
     rows = list(csv.DictReader((report_dir / "improvement_plan.csv").open(encoding="utf-8")))
     assert len(rows) == len(ev["findings"])
+    assert list(rows[0]) == [
+        "能力", "待改进事项", "纠正措施", "能力要素（POETE）",
+        "主要责任单位", "联系人", "开始日期", "完成日期",
+    ]  # fmt: skip
+    names = {a["name"]["zh"] for a in scn["agents"].values()}
     for r in rows:
-        assert r["responsible"] in scn["agents"]
-        assert r["accountable"] in scn["agents"]
-        assert re.fullmatch(r"\d{4}-\d\d-\d\d", r["deadline"])
+        assert r["主要责任单位"] in names
+        assert r["开始日期"] == REPORT_DATE
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", r["完成日期"]) and r["完成日期"] > REPORT_DATE
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -148,10 +156,18 @@ def test_drill_report_in_english_with_unknown_kinds_and_injects(
     )
     monkeypatch.setattr(sys, "argv", ["drill", "report", str(d), "--lang", "en"])
     main()
-    assert capsys.readouterr().out.strip().endswith("report.html")
-    html = (d / "report.html").read_text(encoding="utf-8")
+    assert capsys.readouterr().out.strip().endswith("report.en.html")
+    html = (d / "report.en.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html
-    assert "After-action report" in html and "Improvement plan" in html
+    for heading in (
+        "Exercise Overview",
+        "Analysis of Capabilities",
+        "Strengths",
+        "Areas for Improvement",
+        "Improvement Plan",
+    ):
+        assert heading in html
+    assert (d / "report.html").read_bytes() == (report_dir / "report.html").read_bytes()
     assert "推演评估报告" not in html
     assert "&lt;b&gt;rumour online&lt;/b&gt;" in html and "<b>rumour" not in html
     assert "Leading" in html or "leading group" in html
@@ -166,7 +182,7 @@ def test_report_is_reproducible_and_chinese_has_every_glyph(report_dir, tmp_path
     shutil.copytree(report_dir, d)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        write_report(d, "zh")
+        write_report(d, "zh", DAY)
     missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
     assert not missing, missing[:3]
     for name in ("report.html", "report.md", "improvement_plan.csv", "plots/network.png"):
