@@ -9,11 +9,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim import Scenario, load_scenario
 from sim.api import FLAGSHIP, build_world, run_drill
 from sim.epidemic.contacts import SETTINGS, EpidemicParams
-from sim.language import load_scenario
 from sim.language.model import SubjectParams
-from sim.scenario.model import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 

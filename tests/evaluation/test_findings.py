@@ -6,11 +6,11 @@ import itertools
 
 import pytest
 
+from sim import load_scenario
 from sim.api import FLAGSHIP, run_drill, scenario_snapshot
 from sim.engine.log import EventLog
 from sim.evaluation.findings import critical_path, evaluate_findings, locate
 from sim.evaluation.improvement import build_plan, plan_csv
-from sim.language import load_scenario
 from tests.conftest import ROOT
 
 ONE_VEHICLE = ROOT / "tests" / "report" / "one_vehicle.yaml"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from sim import ScenarioError
 from sim.experiment import ExperimentError, parse_vary, sweep
-from sim.scenario import ScenarioError
 
 from .common import HERE, SCENARIO
 

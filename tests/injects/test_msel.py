@@ -7,14 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from sim import Scenario, ScenarioError, load_scenario
 from sim.api import FLAGSHIP, run_drill
 from sim.engine.log import EventLog
 from sim.engine.world import World
 from sim.injects.keywords import verdict
 from sim.injects.msel import Scripted
-from sim.language import load_scenario
-from sim.scenario import ScenarioError
-from sim.scenario.model import Scenario
 from tests.conftest import line_of
 
 DATA = Path(__file__).parent / "data"

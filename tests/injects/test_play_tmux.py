@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from sim import load_scenario
 from sim.api import FLAGSHIP, run_drill, write_run
 from sim.injects.answers import load_answers
 from sim.injects.msel import Scripted
-from sim.language import load_scenario
 from sim.live.play import play_drill
 
 ROOT = Path(__file__).resolve().parents[2]

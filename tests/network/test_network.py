@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sim import cli
+from sim import cli, load_scenario
 from sim.api import FLAGSHIP, write_run
-from sim.language import load_scenario
 from sim.network import analyse, build_graph
 from sim.network.draw import load_from_log
 from sim.subjects.registry import SUBJECTS

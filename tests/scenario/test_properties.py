@@ -10,9 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim import ScenarioError, load_scenario
 from sim.api import FLAGSHIP
-from sim.language import load_scenario
-from sim.scenario import ScenarioError
 from sim.scenario.source import load_yaml, overlay
 
 BASE = yaml.safe_load(FLAGSHIP.read_text(encoding="utf-8"))

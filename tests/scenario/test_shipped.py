@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.language import load_scenario
+from sim import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))

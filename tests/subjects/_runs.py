@@ -5,9 +5,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from sim import Scenario, load_scenario
 from sim.api import FLAGSHIP, RunResult, run_drill
-from sim.language import load_scenario
-from sim.scenario import Scenario
 
 PLANS = Path(__file__).resolve().parents[2] / "scenarios" / "plans"
 

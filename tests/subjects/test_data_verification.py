@@ -6,9 +6,8 @@ from collections import Counter
 
 import pytest
 
+from sim import ScenarioError, load_scenario
 from sim.api import FLAGSHIP
-from sim.language import load_scenario
-from sim.scenario import ScenarioError
 from tests.subjects._runs import plan_file, run, scenario
 
 

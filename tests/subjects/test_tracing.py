@@ -7,9 +7,9 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sim import load_scenario
 from sim.api import FLAGSHIP, run_drill
 from sim.engine.world import World
-from sim.language import load_scenario
 from sim.subjects.registry import REGISTRY
 from sim.subjects.tracing import poisson_quantile
 from tests.subjects._runs import plan_file, run, scenario

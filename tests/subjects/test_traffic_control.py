@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from sim import load_scenario
 from sim.api import FLAGSHIP, build_world
-from sim.language import load_scenario
 from tests.conftest import ROOT
 from tests.subjects.helpers import with_plan
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from itertools import pairwise
 
+from sim import load_scenario
 from sim.api import FLAGSHIP, build_world, run_drill
-from sim.language import load_scenario
 from tests.subjects._runs import plan_file, run, scenario
 
 
