@@ -35,6 +35,7 @@ def _run(flagship, seed: int) -> RunResult:
     return _RUNS[seed]
 
 
+@pytest.mark.slow  # two full flagship runs
 def test_same_seed_same_events_csv_bytes(tmp_path, flagship) -> None:
     a = write_run(_run(flagship, 3), tmp_path / "a")
     b = write_run(run_drill(flagship, seed=3), tmp_path / "b")
@@ -42,12 +43,14 @@ def test_same_seed_same_events_csv_bytes(tmp_path, flagship) -> None:
     assert (a / "events.jsonl").read_bytes() == (b / "events.jsonl").read_bytes()
 
 
+@pytest.mark.slow  # full flagship runs
 def test_different_seeds_differ(tmp_path, flagship) -> None:
     a = write_run(_run(flagship, 3), tmp_path / "a")
     b = write_run(run_drill(flagship, seed=4), tmp_path / "b")
     assert (a / "events.csv").read_bytes() != (b / "events.csv").read_bytes()
 
 
+@pytest.mark.slow  # a full flagship run
 def test_log_is_ordered_and_declared(flagship) -> None:
     log = _run(flagship, 3).log
     times = [e.t for e in log]
@@ -56,6 +59,7 @@ def test_log_is_ordered_and_declared(flagship) -> None:
     assert [e.seq for e in log] == list(range(len(log)))
 
 
+@pytest.mark.slow  # a full flagship run
 def test_slice_runs_through_the_chain(flagship) -> None:
     """Positive → direct report → CDC → command → tracing → transfer, in causal order."""
     log = _run(flagship, 3).log
@@ -80,6 +84,7 @@ def test_slice_runs_through_the_chain(flagship) -> None:
             assert e.t >= identified[e.entity]
 
 
+@pytest.mark.slow  # a full flagship run
 def test_every_task_is_done_by_a_staffed_agent(flagship) -> None:
     log = _run(flagship, 3).log
     starts = log.of("task_start")
@@ -89,6 +94,7 @@ def test_every_task_is_done_by_a_staffed_agent(flagship) -> None:
         assert e.details["wait_h"] >= 0
 
 
+@pytest.mark.slow  # a full flagship run
 def test_summary_contract(flagship) -> None:
     s = _run(flagship, 3).summary
     assert s["seed"] == 3
@@ -102,6 +108,7 @@ def test_summary_contract(flagship) -> None:
             assert o["rating"] == "U"
 
 
+@pytest.mark.slow  # a subprocess running the flagship
 def test_cli_run_writes_three_files_and_json(tmp_path) -> None:
     out = tmp_path / "run"
     proc = _drill("run", "--seed", "4", "--out", str(out), "--json", "--no-report")
@@ -114,6 +121,7 @@ def test_cli_run_writes_three_files_and_json(tmp_path) -> None:
     assert n_lines == summary["events"] + 1
 
 
+@pytest.mark.slow  # a subprocess running the flagship
 def test_cli_run_default_writes_under_reports(tmp_path) -> None:
     scenario = str(ROOT / "scenarios" / "jiangxian-returnee.yaml")
     proc = _drill("run", scenario, "--no-report", cwd=tmp_path)
@@ -122,6 +130,7 @@ def test_cli_run_default_writes_under_reports(tmp_path) -> None:
     assert (written / "summary.json").exists()
 
 
+@pytest.mark.slow  # a full flagship run
 def test_failed_write_leaves_no_partial_directory(tmp_path, flagship, monkeypatch) -> None:
     result = _run(flagship, 3)
 
@@ -134,6 +143,7 @@ def test_failed_write_leaves_no_partial_directory(tmp_path, flagship, monkeypatc
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # a subprocess
 def test_bad_arguments_exit_2(tmp_path) -> None:
     proc = _drill("run", "--seed", "-1", "--out", str(tmp_path / "x"))
     assert proc.returncode == 2

@@ -32,6 +32,7 @@ def test_pause_restores_after_an_error_and_keeps_a_disabled_collector_off() -> N
         gc.enable()
 
 
+@pytest.mark.slow  # a full flagship run
 def test_a_finished_replication_leaves_nothing_alive(flagship) -> None:
     """Thousands of replications run in one process: nothing may keep a World alive."""
     from sim.api import run_drill

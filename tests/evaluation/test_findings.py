@@ -30,6 +30,7 @@ def flagship_run(flagship):
     return run_drill(flagship, seed=2), scenario_snapshot(flagship)
 
 
+@pytest.mark.slow  # a full flagship run
 def test_too_few_vehicles_blames_the_transfer_team_and_its_vehicle_queue(one_vehicle_run):
     result, snap, ev = one_vehicle_run
     rated = {o["id"]: o for o in result.summary["objectives"]}
@@ -57,12 +58,14 @@ def test_too_few_vehicles_blames_the_transfer_team_and_its_vehicle_queue(one_veh
     assert "transfer_tf" in plan_csv(plan)
 
 
+@pytest.mark.slow  # a full flagship run
 def test_enough_vehicles_no_vehicle_finding(flagship_run):
     result, snap = flagship_run
     ev = evaluate_findings(result.log, snap, result.summary["objectives"])
     assert not [f for f in ev["findings"] if f["cause"] == "vehicle_queue"]
 
 
+@pytest.mark.slow  # a full flagship run
 def test_critical_path_covers_the_span_without_overlap(one_vehicle_run):
     result, snap, _ = one_vehicle_run
     from sim.scenario.schema import Measure
@@ -80,6 +83,7 @@ def test_critical_path_covers_the_span_without_overlap(one_vehicle_run):
         assert sum(s.hours for s in path) == pytest.approx(loc.end_t - loc.start_t, abs=1e-3)
 
 
+@pytest.mark.slow  # a full flagship run
 def test_only_challenged_objectives_get_findings(one_vehicle_run):
     result, _snap, ev = one_vehicle_run
     met = {o["id"] for o in result.summary["objectives"] if o["rating"] == "P"}
@@ -87,6 +91,7 @@ def test_only_challenged_objectives_get_findings(one_vehicle_run):
     assert not {f["objective"] for f in ev["findings"]} & met
 
 
+@pytest.mark.slow  # a full flagship run
 def test_rooms_running_out_is_a_finding_with_an_equipment_action():
     scn = load_scenario(FLAGSHIP, [ROOT / "tests" / "report" / "few_rooms.yaml"])
     result = run_drill(scn, seed=2)
@@ -126,6 +131,7 @@ def test_a_queue_that_ends_at_duty_start_asks_for_a_roster_change(flagship):
     assert row["cause"] == "queue" and "staff" in row["action"]
 
 
+@pytest.mark.slow  # a full flagship run and its report
 def test_vehicle_finding_reads_in_the_english_report(one_vehicle_run, tmp_path):
     from sim.api import write_run
     from sim.report.build import run_report
@@ -141,6 +147,7 @@ def test_vehicle_finding_reads_in_the_english_report(one_vehicle_run, tmp_path):
     assert "Add transfer vehicles to Transfer and isolation task force (now 1)" in repr(plan.blocks)
 
 
+@pytest.mark.slow  # a full flagship run
 def test_an_objective_never_reached_gets_a_not_completed_finding(flagship_run):
     result, snap = flagship_run
     never = {

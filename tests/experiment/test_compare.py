@@ -34,6 +34,7 @@ def _drill(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, *args
     return code, captured.out, captured.err
 
 
+@pytest.mark.slow  # Dask and process pools
 def test_results_identical_for_one_two_workers_and_dask_local(small: Path, tmp_path: Path) -> None:
     pytest.importorskip("dask.distributed")
     dumps = {}

@@ -49,6 +49,7 @@ def test_flagship_msel_covers_the_nine_subjects(flagship) -> None:
     assert sum(i.type == "spot_check" for i in injects) >= 2
 
 
+@pytest.mark.slow  # a full flagship run
 def test_timed_injects_fire_at_their_hour_and_triggers_at_their_event(
     flagship, default_log
 ) -> None:
@@ -117,6 +118,7 @@ injects:
     assert log.first("inject").t == central[2].t  # 3 of 4 rooms = 75 %
 
 
+@pytest.mark.slow  # a full flagship run
 def test_staff_effect_changes_the_running_agent(default_log) -> None:
     log = default_log
     change = log.first("staff_changed", agent="county_lab")
@@ -261,6 +263,7 @@ def test_verdicts() -> None:
     assert verdict("I would call my boss", ["testing"])[0] == "unclear"
 
 
+@pytest.mark.slow  # a full flagship run
 def test_rumour_starts_a_clock_that_an_objective_can_measure(default_log) -> None:
     from sim.evaluation.objectives import measure
     from sim.scenario.schema import Measure
@@ -272,6 +275,7 @@ def test_rumour_starts_a_clock_that_an_objective_can_measure(default_log) -> Non
     assert measure(log, m) == pytest.approx(answered.t - spread.t)
 
 
+@pytest.mark.slow  # a full flagship play
 def test_example_answers_replay_deterministically(flagship) -> None:
     from sim.injects.answers import load_answers
     from sim.live.play import play_drill

@@ -31,9 +31,12 @@ DATA = Path(__file__).parent / "data"
 PLANS = [DATA / "venue-premise.yaml", DATA / "one-decision.yaml"]
 TMUX = shutil.which("tmux")
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None and not os.environ.get("CI"), reason="tmux not installed (CI installs it)"
-)
+pytestmark = [
+    pytest.mark.slow,  # a real terminal and a subprocess running the drill
+    pytest.mark.skipif(
+        TMUX is None and not os.environ.get("CI"), reason="tmux not installed (CI installs it)"
+    ),
+]
 
 
 class Pane:

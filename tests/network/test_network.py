@@ -148,6 +148,7 @@ def test_cli_writes_png(tmp_path, lang) -> None:
     assert png.stat().st_size > 20_000
 
 
+@pytest.mark.slow  # a full flagship run
 def test_load_from_a_run_colours_the_drawing(tmp_path, flagship) -> None:
     result = run(3)  # the cached run the subject tests share
     load = load_from_log(flagship, result.log)

@@ -150,6 +150,7 @@ def test_cli_validate_exit_2_one_line(tmp_path, flagship_text, old, new, monkeyp
     assert lines[0].startswith(f"{path}:")
 
 
+@pytest.mark.slow  # a subprocess
 def test_cli_validate_no_traceback_in_a_real_process(tmp_path, flagship_text) -> None:
     path = _write(tmp_path, flagship_text.replace("    staff: 12\n", "    staff: -3\n", 1))
     proc = subprocess.run(
@@ -163,6 +164,7 @@ def test_cli_validate_no_traceback_in_a_real_process(tmp_path, flagship_text) ->
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow  # a subprocess
 def test_cli_validate_ok() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "sim.cli", "validate", "scenarios/jiangxian-returnee.yaml"],

@@ -18,6 +18,7 @@ costs no extra simulation, and each is a full flagship run with 500–1,300 cont
 imported cases from the checkpoints and rooms that fill, empty and refill."""
 
 
+@pytest.mark.slow  # nine full flagship runs
 @pytest.mark.parametrize(
     ("seed", "plans"), SHARED_RUNS, ids=[f"{s}-{'+'.join(p) or 'base'}" for s, p in SHARED_RUNS]
 )
@@ -71,6 +72,7 @@ def test_checker_catches_effect_before_cause() -> None:
     }
 
 
+@pytest.mark.slow  # a full flagship run
 def test_known_run_states() -> None:
     states = final_states(run(1).log).values()
     assert "released" in states and "home_monitoring" in states

@@ -11,6 +11,7 @@ from sim.api import FLAGSHIP
 from tests.subjects._runs import plan_file, run, scenario
 
 
+@pytest.mark.slow  # a full flagship run
 def test_batches_arrive_after_confirmation_and_every_entry_is_checked() -> None:
     log = run(4).log
     confirmed = log.first("case_confirmed").t
@@ -32,6 +33,7 @@ def test_batches_arrive_after_confirmation_and_every_entry_is_checked() -> None:
         assert {k: done.details[k] for k in counts} == dict(counts)
 
 
+@pytest.mark.slow  # three full flagship runs
 def test_outcome_shares_and_routes() -> None:
     outcomes: Counter[str] = Counter()
     for seed in (1, 2, 3):
@@ -49,6 +51,7 @@ def test_outcome_shares_and_routes() -> None:
     assert abs(outcomes["unreachable"] / total - p.unreachable_share) < 0.04
 
 
+@pytest.mark.slow  # a full flagship run
 def test_push_lists_feed_tracing_and_transfer_load() -> None:
     """Most of the transfer load comes from verified push entries (#16)."""
     log = run(1).log
@@ -59,6 +62,7 @@ def test_push_lists_feed_tracing_and_transfer_load() -> None:
         assert e.entity in verified
 
 
+@pytest.mark.slow  # two full flagship runs
 def test_more_wrong_entries_fewer_contacts(tmp_path) -> None:
     plan = plan_file(tmp_path, "bad-data", "subjects: {data_verification: {wrong_share: 0.6}}\n")
     worse = load_scenario(FLAGSHIP, [plan])

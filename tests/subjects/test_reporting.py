@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.subjects._runs import run, scenario
 
 
+@pytest.mark.slow  # a full flagship run
 def test_every_positive_is_reported_and_confirmed_in_order() -> None:
     log = run(2).log
     positives: dict[str, float] = {}
@@ -22,6 +25,7 @@ def test_every_positive_is_reported_and_confirmed_in_order() -> None:
         assert times == sorted(times)
 
 
+@pytest.mark.slow  # a full flagship run
 def test_command_activates_once_press_conference_once() -> None:
     log = run(2).log
     assert len(log.of("command_activated")) == 1
@@ -35,6 +39,7 @@ def test_command_activates_once_press_conference_once() -> None:
     assert {e.entity for e in received} == {e.entity for e in log.of("case_confirmed")}
 
 
+@pytest.mark.slow  # a full flagship run
 def test_daily_reports_at_the_hour_with_log_counts() -> None:
     scn = scenario()
     d = scn.subject_params("reporting").daily_report

@@ -106,6 +106,7 @@ def test_sealed_zone_pools_by_household(flagship) -> None:
         assert np.unique(households[tube == t]).size == 1
 
 
+@pytest.mark.slow  # a full flagship run
 def test_flagship_summary_has_rounds_and_labs(flagship) -> None:
     from tests.subjects._runs import run
 

@@ -18,6 +18,7 @@ def _run(scn, seed: int, hours: float = 96.0):
     return world
 
 
+@pytest.mark.slow  # four days of the flagship, twice
 @pytest.mark.parametrize("seed", [1, 2])
 def test_more_staff_only_turns_leaks_into_checks(flagship, seed) -> None:
     more = load_scenario(FLAGSHIP, [MORE_STAFF])
@@ -28,6 +29,7 @@ def test_more_staff_only_turns_leaks_into_checks(flagship, seed) -> None:
     assert waved[more_w] < waved[base_w]
 
 
+@pytest.mark.slow  # four days of the flagship
 def test_checked_arrivals_are_tested_and_leaked_infections_imported(flagship) -> None:
     world = _run(flagship, 3)
     checked = {e.entity for e in world.log.of("risk_arrival_checked")}

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from itertools import pairwise
 
+import pytest
+
 from sim import load_scenario
 from sim.api import FLAGSHIP, build_world, run_drill
 from tests.subjects._runs import plan_file, run, scenario
 
 
+@pytest.mark.slow  # a full flagship run
 def test_every_positive_admitted_once_after_its_report() -> None:
     log = run(2).log
     positives = {e.entity for e in log.of("lab_result_positive")}
@@ -23,6 +26,7 @@ def test_every_positive_admitted_once_after_its_report() -> None:
         assert adm.agent == scenario().subject_params("treatment").hospital
 
 
+@pytest.mark.slow  # a full flagship run
 def test_admission_sets_isolated() -> None:
     scn = scenario()
     world = build_world(scn, 2)
@@ -32,6 +36,7 @@ def test_admission_sets_isolated() -> None:
         assert world.isolated[int(e.entity)] <= e.t
 
 
+@pytest.mark.slow  # a full flagship run
 def test_one_ambulance_one_bed_make_patients_wait(tmp_path) -> None:
     plan = plan_file(tmp_path, "scarce", "subjects: {treatment: {ambulances: 1, beds: 1}}\n")
     scarce = load_scenario(FLAGSHIP, [plan])
@@ -44,6 +49,7 @@ def test_one_ambulance_one_bed_make_patients_wait(tmp_path) -> None:
     assert log.of("beds_full")
 
 
+@pytest.mark.slow  # a full flagship run
 def test_severity_shares_are_scenario_data(tmp_path) -> None:
     plan = plan_file(
         tmp_path,
