@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.subjects._runs import run, scenario
+from tests.subjects._runs import run, runs, scenario, short_and_full
 
 
-@pytest.mark.slow  # a full flagship run
-def test_every_positive_is_reported_and_confirmed_in_order() -> None:
-    log = run(2).log
+@pytest.mark.parametrize(("length", "seeds"), short_and_full((7,), (2,)))
+def test_every_positive_is_reported_and_confirmed_in_order(length, seeds) -> None:
+    [result] = runs(length, seeds)
+    log = result.log
     positives: dict[str, float] = {}
     for e in log.of("lab_result_positive"):
         positives.setdefault(e.entity, e.t)
-    assert len(positives) > 1, "seed 2 should find cases in quarantine"
+    assert len(positives) > 1, "these seeds find cases in quarantine"
     for person, t in positives.items():
         chain = [
             log.first("direct_report", entity=person),
@@ -25,9 +26,10 @@ def test_every_positive_is_reported_and_confirmed_in_order() -> None:
         assert times == sorted(times)
 
 
-@pytest.mark.slow  # a full flagship run
-def test_command_activates_once_press_conference_once() -> None:
-    log = run(2).log
+@pytest.mark.parametrize(("length", "seeds"), short_and_full((7,), (2,)))
+def test_command_activates_once_press_conference_once(length, seeds) -> None:
+    [result] = runs(length, seeds)
+    log = result.log
     assert len(log.of("command_activated")) == 1
     assert len(log.of("press_conference")) == 1
     assert len(log.of("public_release")) == len(log.of("case_confirmed"))

@@ -13,15 +13,15 @@ from sim.api import FLAGSHIP, run_drill
 from sim.engine.world import World
 from sim.subjects.registry import REGISTRY
 from sim.subjects.tracing import poisson_quantile
-from tests.subjects._runs import plan_file, run, scenario
+from tests.subjects._runs import plan_file, run, runs, scenario, short_and_full
 
 ZERO = "household: 0, work: 0, venue: 0, transport: 0, community: 0"
 
 
-@pytest.mark.slow  # two full flagship runs
-def test_each_person_identified_once_and_after_the_interview() -> None:
-    for seed in (1, 2):
-        log = run(seed).log
+@pytest.mark.parametrize(("length", "seeds"), short_and_full((7, 8), (1, 2)))
+def test_each_person_identified_once_and_after_the_interview(length, seeds) -> None:
+    for result in runs(length, seeds):
+        log = result.log
         ids = [e.entity for e in log.of("contact_identified")]
         assert len(ids) == len(set(ids))
         for e in log.of("contact_identified", stage="core"):

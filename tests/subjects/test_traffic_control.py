@@ -29,7 +29,6 @@ def test_more_staff_only_turns_leaks_into_checks(flagship, seed) -> None:
     assert waved[more_w] < waved[base_w]
 
 
-@pytest.mark.slow  # four days of the flagship
 def test_checked_arrivals_are_tested_and_leaked_infections_imported(flagship) -> None:
     world = _run(flagship, 3)
     checked = {e.entity for e in world.log.of("risk_arrival_checked")}

@@ -9,7 +9,7 @@ import pytest
 from sim.api import build_world
 from sim.experiment.placements import objective_over_seeds
 from sim.subjects import transfer_isolation
-from tests.subjects._runs import run, scenario
+from tests.subjects._runs import run, scenario, short_run
 
 
 @pytest.mark.slow  # a full flagship run
@@ -160,3 +160,30 @@ def test_reconfigure_adds_a_site_and_vehicles_during_play() -> None:
     assert _first_home_quarantine(log) > _first_home_quarantine(before)
     school_full = log.first("site_full", entity="school_c")
     assert not home or (school_full is not None and min(e.t for e in home) >= school_full.t)
+
+
+def test_three_day_run_moves_contacts_by_vehicle_to_sites_in_order() -> None:
+    """The flagship's first three days end to end (fast tier): every contact placed
+    in central quarantine was identified and put on the transfer list first, rode a
+    vehicle of at most ``seats`` riders, went to a site of the plan — the second
+    only once the first was full — and is tested on its quarantine days."""
+    result = short_run(7)
+    log, p = result.log, result.scenario.subject_params("transfer_isolation")
+    order = list(p.sites)
+    identified = {e.entity: e.t for e in reversed(log.of("contact_identified"))}
+    requested = {e.entity: e.t for e in reversed(log.of("transfer_requested"))}
+    central = log.of("isolated", mode="central_quarantine")
+    assert len({e.details["site"] for e in central}) == 2, "premise: both sites take people"
+    for e in central:
+        assert identified[e.entity] <= requested[e.entity] <= e.t
+        assert e.details["site"] in order
+    trips = log.of("transfer_departed")
+    assert trips and max(t.details["riders"] for t in trips) <= p.seats
+    first_full = log.first("site_full", entity=order[0])
+    assert first_full is not None
+    assert log.first("isolated", site=order[1]).t >= first_full.t
+    tests = [e for e in log.of("test_requested") if e.details["reason"] == "quarantine_day_1"]
+    isolated_at = {e.entity: e.t for e in central}
+    assert tests and {e.entity for e in tests} <= set(isolated_at)
+    for e in tests:
+        assert e.t == isolated_at[e.entity]  # day 1: on arrival
