@@ -303,6 +303,7 @@ def test_example_answers_replay_deterministically(flagship) -> None:
     assert all(e.details["answer"] == sheet.answers[e.entity] for e in log.of("inject_answer"))
 
 
+@pytest.mark.slow  # four two-day flagship runs
 def test_every_flagship_option_applies_at_run_time(tmp_path) -> None:
     """Small sites make the rooms trigger fire; each option of each decision then runs."""
     plan = _plan(
