@@ -12,13 +12,19 @@ from sim.engine.log import EventLog
 from sim.evaluation.findings import critical_path, evaluate_findings, locate
 from sim.evaluation.improvement import build_plan, plan_csv
 from tests.conftest import ROOT
+from tests.subjects._runs import THREE_DAYS
 
 ONE_VEHICLE = ROOT / "tests" / "report" / "one_vehicle.yaml"
 
 
-@pytest.fixture(scope="module")
-def one_vehicle_run():
-    scn = load_scenario(FLAGSHIP, [ONE_VEHICLE])
+@pytest.fixture(
+    scope="module",
+    params=["three-days", pytest.param("flagship", marks=pytest.mark.slow)],
+)
+def one_vehicle_run(request):
+    """One vehicle, seed 2: over the flagship's first three days (fast) or all of it."""
+    plans = [THREE_DAYS, ONE_VEHICLE] if request.param == "three-days" else [ONE_VEHICLE]
+    scn = load_scenario(FLAGSHIP, plans)
     result = run_drill(scn, seed=2)
     snap = scenario_snapshot(scn)
     return result, snap, evaluate_findings(result.log, snap, result.summary["objectives"])
@@ -30,7 +36,6 @@ def flagship_run(flagship):
     return run_drill(flagship, seed=2), scenario_snapshot(flagship)
 
 
-@pytest.mark.slow  # a full flagship run
 def test_too_few_vehicles_blames_the_transfer_team_and_its_vehicle_queue(one_vehicle_run):
     result, snap, ev = one_vehicle_run
     rated = {o["id"]: o for o in result.summary["objectives"]}
@@ -65,7 +70,6 @@ def test_enough_vehicles_no_vehicle_finding(flagship_run):
     assert not [f for f in ev["findings"] if f["cause"] == "vehicle_queue"]
 
 
-@pytest.mark.slow  # a full flagship run
 def test_critical_path_covers_the_span_without_overlap(one_vehicle_run):
     result, snap, _ = one_vehicle_run
     from sim.scenario.schema import Measure
@@ -83,7 +87,6 @@ def test_critical_path_covers_the_span_without_overlap(one_vehicle_run):
         assert sum(s.hours for s in path) == pytest.approx(loc.end_t - loc.start_t, abs=1e-3)
 
 
-@pytest.mark.slow  # a full flagship run
 def test_only_challenged_objectives_get_findings(one_vehicle_run):
     result, _snap, ev = one_vehicle_run
     met = {o["id"] for o in result.summary["objectives"] if o["rating"] == "P"}
