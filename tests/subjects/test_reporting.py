@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.subjects._runs import run, runs, scenario, short_and_full
+from tests.subjects._runs import runs, short_and_full
 
 
 @pytest.mark.parametrize(("length", "seeds"), short_and_full((7,), (2,)))
@@ -41,15 +41,23 @@ def test_command_activates_once_press_conference_once(length, seeds) -> None:
     assert {e.entity for e in received} == {e.entity for e in log.of("case_confirmed")}
 
 
-@pytest.mark.slow  # a full flagship run
-def test_daily_reports_at_the_hour_with_log_counts() -> None:
-    scn = scenario()
+@pytest.mark.parametrize(
+    ("length", "seeds", "days"),
+    [
+        pytest.param("three-days", (7,), 2, id="three-days"),
+        pytest.param("flagship", (3,), 12, id="flagship", marks=pytest.mark.slow),
+    ],
+)
+def test_daily_reports_at_the_hour_with_log_counts(length, seeds, days) -> None:
+    """One report a day from the day the command is activated (``days`` at least)."""
+    [result] = runs(length, seeds)
+    scn = result.scenario
     d = scn.subject_params("reporting").daily_report
-    log = run(3).log
+    log = result.log
     reports = log.of("daily_report")
     activated = log.first("command_activated").t
     start = scn.meta.start.hour
-    assert len(reports) >= 12
+    assert len(reports) >= days
     for i, r in enumerate(reports):
         assert r.t > activated
         compiled_from = log.of("task_start", entity=r.entity, task="daily_report")[0].t
@@ -59,4 +67,7 @@ def test_daily_reports_at_the_hour_with_log_counts() -> None:
         assert r.details["zero"] == (r.details["new_cases"] == 0)
         if i:
             assert r.t - reports[i - 1].t > 20
-    assert sum(r.details["new_cases"] for r in reports) == len(log.of("case_confirmed"))
+    reported = {e.entity for e in log.of("case_confirmed") if e.t <= reports[-1].t}
+    assert sum(r.details["new_cases"] for r in reports) == len(reported)
+    if length == "flagship":  # the fourteen-day drill reports every case before it ends
+        assert len(reported) == len(log.of("case_confirmed"))
