@@ -139,7 +139,8 @@ def test_cli_subject_without_responsible_exits_2(tmp_path) -> None:
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+# one drawing in the fast tier; the English one (the same code, other labels) in the slow
+@pytest.mark.parametrize("lang", ["zh", pytest.param("en", marks=pytest.mark.slow)])
 def test_cli_writes_png(tmp_path, lang) -> None:
     proc = _drill("network", str(FLAGSHIP), "--out", str(tmp_path), "--lang", lang)
     assert proc.returncode == 0, proc.stderr
