@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from sim import Scenario, load_scenario
 from sim.api import FLAGSHIP
-from sim.language import load_scenario
-from sim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,6 +11,7 @@ import pytest
 
 from sim.api import RunResult, run_drill, write_run
 from sim.engine.events import EVENT_KINDS
+from tests.subjects._runs import runs
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,40 +26,44 @@ def _drill(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
-_RUNS: dict[int, RunResult] = {}
+@pytest.fixture(params=["three-days", pytest.param("flagship", marks=pytest.mark.slow)])
+def length(request: pytest.FixtureRequest) -> str:
+    """Which run the tests read: the flagship's first three days (fast) or all of it."""
+    return request.param
 
 
-def _run(flagship, seed: int) -> RunResult:
-    """One flagship run per seed, shared by the tests that only read it."""
-    if seed not in _RUNS:
-        _RUNS[seed] = run_drill(flagship, seed=seed)
-    return _RUNS[seed]
+def _run(length: str, seed: int) -> RunResult:
+    """One run per length and seed, shared by the tests that only read it."""
+    [result] = runs(length, (seed,))
+    return result
 
 
-def test_same_seed_same_events_csv_bytes(tmp_path, flagship) -> None:
-    a = write_run(_run(flagship, 3), tmp_path / "a")
-    b = write_run(run_drill(flagship, seed=3), tmp_path / "b")
+def test_same_seed_same_events_csv_bytes(tmp_path, length) -> None:
+    first = _run(length, 3)
+    a = write_run(first, tmp_path / "a")
+    b = write_run(run_drill(first.scenario, seed=3), tmp_path / "b")
     assert (a / "events.csv").read_bytes() == (b / "events.csv").read_bytes()
     assert (a / "events.jsonl").read_bytes() == (b / "events.jsonl").read_bytes()
 
 
-def test_different_seeds_differ(tmp_path, flagship) -> None:
-    a = write_run(_run(flagship, 3), tmp_path / "a")
-    b = write_run(run_drill(flagship, seed=4), tmp_path / "b")
+def test_different_seeds_differ(tmp_path, length) -> None:
+    first = _run(length, 3)
+    a = write_run(first, tmp_path / "a")
+    b = write_run(run_drill(first.scenario, seed=4), tmp_path / "b")
     assert (a / "events.csv").read_bytes() != (b / "events.csv").read_bytes()
 
 
-def test_log_is_ordered_and_declared(flagship) -> None:
-    log = _run(flagship, 3).log
+def test_log_is_ordered_and_declared(length) -> None:
+    log = _run(length, 3).log
     times = [e.t for e in log]
     assert times == sorted(times)
     assert all(e.kind in EVENT_KINDS for e in log)
     assert [e.seq for e in log] == list(range(len(log)))
 
 
-def test_slice_runs_through_the_chain(flagship) -> None:
+def test_slice_runs_through_the_chain(length) -> None:
     """Positive → direct report → CDC → command → tracing → transfer, in causal order."""
-    log = _run(flagship, 3).log
+    log = _run(length, 3).log
     order = [
         "returnee_arrival",
         "test_requested",
@@ -80,17 +85,18 @@ def test_slice_runs_through_the_chain(flagship) -> None:
             assert e.t >= identified[e.entity]
 
 
-def test_every_task_is_done_by_a_staffed_agent(flagship) -> None:
-    log = _run(flagship, 3).log
+def test_every_task_is_done_by_a_staffed_agent(length) -> None:
+    result = _run(length, 3)
+    log = result.log
     starts = log.of("task_start")
     assert starts
     for e in starts:
-        assert e.agent in flagship.agents
+        assert e.agent in result.scenario.agents
         assert e.details["wait_h"] >= 0
 
 
-def test_summary_contract(flagship) -> None:
-    s = _run(flagship, 3).summary
+def test_summary_contract(length) -> None:
+    s = _run(length, 3).summary
     assert s["seed"] == 3
     assert s["events"] > 0
     assert s["infections"]["total"] >= 1
@@ -102,6 +108,7 @@ def test_summary_contract(flagship) -> None:
             assert o["rating"] == "U"
 
 
+@pytest.mark.slow  # a subprocess running the flagship
 def test_cli_run_writes_three_files_and_json(tmp_path) -> None:
     out = tmp_path / "run"
     proc = _drill("run", "--seed", "4", "--out", str(out), "--json", "--no-report")
@@ -114,6 +121,7 @@ def test_cli_run_writes_three_files_and_json(tmp_path) -> None:
     assert n_lines == summary["events"] + 1
 
 
+@pytest.mark.slow  # a subprocess running the flagship
 def test_cli_run_default_writes_under_reports(tmp_path) -> None:
     scenario = str(ROOT / "scenarios" / "jiangxian-returnee.yaml")
     proc = _drill("run", scenario, "--no-report", cwd=tmp_path)
@@ -122,8 +130,8 @@ def test_cli_run_default_writes_under_reports(tmp_path) -> None:
     assert (written / "summary.json").exists()
 
 
-def test_failed_write_leaves_no_partial_directory(tmp_path, flagship, monkeypatch) -> None:
-    result = _run(flagship, 3)
+def test_failed_write_leaves_no_partial_directory(tmp_path, length, monkeypatch) -> None:
+    result = _run(length, 3)
 
     def boom(self, path):
         raise OSError("disk full")
@@ -134,6 +142,7 @@ def test_failed_write_leaves_no_partial_directory(tmp_path, flagship, monkeypatc
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow  # a subprocess
 def test_bad_arguments_exit_2(tmp_path) -> None:
     proc = _drill("run", "--seed", "-1", "--out", str(tmp_path / "x"))
     assert proc.returncode == 2

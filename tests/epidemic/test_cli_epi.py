@@ -36,6 +36,7 @@ def _drill(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # a subprocess
 def test_json_has_p_control_interval_and_weeks() -> None:
     proc = _drill("--r0", "2.5", "--traced", "0.8", "--runs", "200", "--seed", "1", "--json")
     assert proc.returncode == 0, proc.stderr

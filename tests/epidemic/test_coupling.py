@@ -6,14 +6,14 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim import Scenario, load_scenario
 from sim.api import FLAGSHIP, build_world, run_drill
 from sim.epidemic.contacts import SETTINGS, EpidemicParams
-from sim.language import load_scenario
 from sim.language.model import SubjectParams
-from sim.scenario.model import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,6 +73,7 @@ def test_uncontrolled_outbreak_grows_like_the_model(flagship) -> None:
     assert min(sizes) >= 1
 
 
+@pytest.mark.slow  # a full flagship run
 def test_drill_infections_come_from_the_model(flagship) -> None:
     log = run_drill(flagship, 60).log  # a seed whose outbreak spreads past the returnee
     infections = log.of("infection")
@@ -106,6 +107,7 @@ def test_presets_resolve_and_overrides_win() -> None:
     assert EpidemicParams(preset="hellewell2020", r0=1.1).model().r0 == 1.1
 
 
+@pytest.mark.slow  # six full flagship runs
 def test_double_fleet_never_gives_more_infections(flagship) -> None:
     """Same seeds, common random numbers: more vehicles never add infections (seeds 1–3).
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.language import load_scenario
-from sim.scenario import ScenarioError
+from sim import ScenarioError, load_scenario
 from tests.conftest import line_of
 
 

@@ -7,19 +7,25 @@ import re
 
 import pytest
 
+from sim import load_scenario
 from sim.api import FLAGSHIP, run_drill, scenario_snapshot
 from sim.engine.log import EventLog
 from sim.evaluation.findings import critical_path, evaluate_findings, locate
 from sim.evaluation.improvement import build_plan
-from sim.language import load_scenario
 from tests.conftest import ROOT
+from tests.subjects._runs import THREE_DAYS
 
 ONE_VEHICLE = ROOT / "tests" / "report" / "one_vehicle.yaml"
 
 
-@pytest.fixture(scope="module")
-def one_vehicle_run():
-    scn = load_scenario(FLAGSHIP, [ONE_VEHICLE])
+@pytest.fixture(
+    scope="module",
+    params=["three-days", pytest.param("flagship", marks=pytest.mark.slow)],
+)
+def one_vehicle_run(request):
+    """One vehicle, seed 2: over the flagship's first three days (fast) or all of it."""
+    plans = [THREE_DAYS, ONE_VEHICLE] if request.param == "three-days" else [ONE_VEHICLE]
+    scn = load_scenario(FLAGSHIP, plans)
     result = run_drill(scn, seed=2)
     snap = scenario_snapshot(scn)
     return result, snap, evaluate_findings(result.log, snap, result.summary["objectives"])
@@ -59,6 +65,7 @@ def test_too_few_vehicles_blames_the_transfer_team_and_its_vehicle_queue(one_veh
     assert re.search(r"about (\d+) vehicles", row["action"]).group(1) != "1"
 
 
+@pytest.mark.slow  # a full flagship run
 def test_enough_vehicles_no_vehicle_finding(flagship_run):
     result, snap = flagship_run
     ev = evaluate_findings(result.log, snap, result.summary["objectives"])
@@ -89,6 +96,7 @@ def test_only_challenged_objectives_get_findings(one_vehicle_run):
     assert not {f["objective"] for f in ev["findings"]} & met
 
 
+@pytest.mark.slow  # a full flagship run
 def test_rooms_running_out_is_a_finding_with_an_equipment_action():
     scn = load_scenario(FLAGSHIP, [ROOT / "tests" / "report" / "few_rooms.yaml"])
     result = run_drill(scn, seed=2)
@@ -128,6 +136,7 @@ def test_a_queue_that_ends_at_duty_start_asks_for_a_roster_change(flagship):
     assert row["cause"] == "queue" and "staff" in row["action"]
 
 
+@pytest.mark.slow  # a full flagship run and its report
 def test_vehicle_finding_reads_in_the_english_report(one_vehicle_run, tmp_path):
     from sim.api import write_run
     from sim.report.build import run_report
@@ -143,6 +152,7 @@ def test_vehicle_finding_reads_in_the_english_report(one_vehicle_run, tmp_path):
     assert "Add transfer vehicles to Transfer and isolation task force: 1 now" in repr(plan.blocks)
 
 
+@pytest.mark.slow  # a full flagship run
 def test_an_objective_never_reached_gets_a_not_completed_finding(flagship_run):
     result, snap = flagship_run
     never = {

@@ -34,6 +34,7 @@ def _drill(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, *args
     return code, captured.out, captured.err
 
 
+@pytest.mark.slow  # Dask and process pools
 def test_results_identical_for_one_two_workers_and_dask_local(small: Path, tmp_path: Path) -> None:
     pytest.importorskip("dask.distributed")
     dumps = {}
@@ -49,6 +50,7 @@ def test_results_identical_for_one_two_workers_and_dask_local(small: Path, tmp_p
     assert dumps["one"] == dumps["two"] == dumps["dask"]
 
 
+@pytest.mark.slow  # 60 replications (shared)
 def test_comparison_json_has_the_report_contract(investigators_comparison: dict) -> None:
     doc = investigators_comparison
     assert {
@@ -88,6 +90,7 @@ def test_comparison_json_has_the_report_contract(investigators_comparison: dict)
     json.dumps(doc)  # serialisable as it stands
 
 
+@pytest.mark.slow  # 60 replications (shared)
 def test_common_random_numbers_make_the_paired_ci_narrower(investigators_comparison: dict) -> None:
     doc = investigators_comparison
     narrower = 0
@@ -181,6 +184,7 @@ def test_duplicate_plan_and_bad_arguments_are_bad_input(small: Path, tmp_path: P
         compare(small, [], runs=0, out=tmp_path, quiet=True)
 
 
+@pytest.mark.slow  # 8 replications and a rendered report
 def test_cli_compare_prints_a_table_with_cis_and_writes_the_report(
     small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:

@@ -17,6 +17,8 @@ from sim.experiment.store import FILENAME, dump
 
 from .common import PLANS
 
+pytestmark = pytest.mark.slow  # subprocess comparisons interrupted by signals
+
 PLAN = PLANS / "more-investigators.yaml"
 RUNS = 8
 """16 rows of the short scenario: enough left to interrupt after 4, few to resume."""

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from sim import ScenarioError
 from sim.experiment import ExperimentError, parse_vary, sweep
-from sim.scenario import ScenarioError
 
 from .common import HERE, SCENARIO
 
@@ -53,6 +53,7 @@ def _min_fleet(tmp_path: Path, plans: list[Path], name: str) -> dict:
     return doc
 
 
+@pytest.mark.slow  # 78 replications
 def test_minimum_fleet_rises_with_contacts_per_case(tmp_path: Path) -> None:
     # only the index case's contacts reach the transfer team (no push lists, no
     # secondary contacts, no mass testing): contacts per case set the fleet's load
@@ -81,6 +82,7 @@ def test_minimum_fleet_rises_with_contacts_per_case(tmp_path: Path) -> None:
     assert tornado[0]["path"] == VEHICLES and tornado[0]["swing"] > 0
 
 
+@pytest.mark.slow  # 30 replications
 def test_tornado_ranks_the_parameter_that_matters_first(tmp_path: Path) -> None:
     doc, _ = sweep(
         SCENARIO,
@@ -104,6 +106,7 @@ def test_tornado_ranks_the_parameter_that_matters_first(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.slow  # a subprocess
 def test_cli_sweep_bad_vary_is_one_line_exit_2(tmp_path: Path) -> None:
     cmd = [
         sys.executable,

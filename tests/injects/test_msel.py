@@ -7,14 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from sim import Scenario, ScenarioError, load_scenario
 from sim.api import FLAGSHIP, run_drill
 from sim.engine.log import EventLog
 from sim.engine.world import World
 from sim.injects.keywords import verdict
 from sim.injects.msel import Scripted
-from sim.language import load_scenario
-from sim.scenario import ScenarioError
-from sim.scenario.model import Scenario
 from tests.conftest import line_of
 
 DATA = Path(__file__).parent / "data"
@@ -51,6 +49,7 @@ def test_flagship_msel_covers_the_nine_subjects(flagship) -> None:
     assert sum(i.type == "spot_check" for i in injects) >= 2
 
 
+@pytest.mark.slow  # a full flagship run
 def test_timed_injects_fire_at_their_hour_and_triggers_at_their_event(
     flagship, default_log
 ) -> None:
@@ -119,6 +118,7 @@ injects:
     assert log.first("inject").t == central[2].t  # 3 of 4 rooms = 75 %
 
 
+@pytest.mark.slow  # a full flagship run
 def test_staff_effect_changes_the_running_agent(default_log) -> None:
     log = default_log
     change = log.first("staff_changed", agent="county_lab")
@@ -263,6 +263,7 @@ def test_verdicts() -> None:
     assert verdict("I would call my boss", ["testing"])[0] == "unclear"
 
 
+@pytest.mark.slow  # a full flagship run
 def test_rumour_starts_a_clock_that_an_objective_can_measure(default_log) -> None:
     from sim.evaluation.objectives import measure
     from sim.scenario.schema import Measure
@@ -274,6 +275,7 @@ def test_rumour_starts_a_clock_that_an_objective_can_measure(default_log) -> Non
     assert measure(log, m) == pytest.approx(answered.t - spread.t)
 
 
+@pytest.mark.slow  # a full flagship play
 def test_example_answers_replay_deterministically(flagship) -> None:
     from sim.injects.answers import load_answers
     from sim.live.play import play_drill
@@ -301,6 +303,7 @@ def test_example_answers_replay_deterministically(flagship) -> None:
     assert all(e.details["answer"] == sheet.answers[e.entity] for e in log.of("inject_answer"))
 
 
+@pytest.mark.slow  # four two-day flagship runs
 def test_every_flagship_option_applies_at_run_time(tmp_path) -> None:
     """Small sites make the rooms trigger fire; each option of each decision then runs."""
     plan = _plan(

@@ -52,6 +52,7 @@ def _csv(out: Path) -> bytes:
     return (out / "events.csv").read_bytes()
 
 
+@pytest.mark.slow  # four two-day flagship drills
 def test_playing_a_plans_script_equals_running_the_plan(tmp_path, _drill) -> None:
     script = yaml.safe_load(PLAN.read_text(encoding="utf-8"))["decisions"]
     answers = _answers(tmp_path, {"answers": script})

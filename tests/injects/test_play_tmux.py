@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from sim import load_scenario
 from sim.api import FLAGSHIP, run_drill, write_run
 from sim.injects.answers import load_answers
 from sim.injects.msel import Scripted
-from sim.language import load_scenario
 from sim.live.play import play_drill
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,9 +31,12 @@ DATA = Path(__file__).parent / "data"
 PLANS = [DATA / "venue-premise.yaml", DATA / "one-decision.yaml"]
 TMUX = shutil.which("tmux")
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None and not os.environ.get("CI"), reason="tmux not installed (CI installs it)"
-)
+pytestmark = [
+    pytest.mark.slow,  # a real terminal and a subprocess running the drill
+    pytest.mark.skipif(
+        TMUX is None and not os.environ.get("CI"), reason="tmux not installed (CI installs it)"
+    ),
+]
 
 
 class Pane:

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sim import cli
+from sim import cli, load_scenario
 from sim.api import FLAGSHIP, write_run
-from sim.language import load_scenario
 from sim.network import analyse, build_graph
 from sim.network.draw import load_from_log
 from sim.subjects.registry import SUBJECTS
@@ -140,7 +139,8 @@ def test_cli_subject_without_responsible_exits_2(tmp_path) -> None:
     assert "Traceback" not in proc.stderr
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
+# one drawing in the fast tier; the English one (the same code, other labels) in the slow
+@pytest.mark.parametrize("lang", ["zh", pytest.param("en", marks=pytest.mark.slow)])
 def test_cli_writes_png(tmp_path, lang) -> None:
     proc = _drill("network", str(FLAGSHIP), "--out", str(tmp_path), "--lang", lang)
     assert proc.returncode == 0, proc.stderr
@@ -149,6 +149,7 @@ def test_cli_writes_png(tmp_path, lang) -> None:
     assert png.stat().st_size > 20_000
 
 
+@pytest.mark.slow  # a full flagship run
 def test_load_from_a_run_colours_the_drawing(tmp_path, flagship) -> None:
     result = run(3)  # the cached run the subject tests share
     load = load_from_log(flagship, result.log)

@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 from matplotlib import image
 
+pytestmark = pytest.mark.slow  # headless Chromium, on the report of a full flagship run
+
 FLAGS = (
     "--headless",
     "--no-sandbox",

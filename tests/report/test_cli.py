@@ -27,6 +27,7 @@ def _drill(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+@pytest.mark.slow  # renders a report (plots and a font subset, ~3 s)
 def test_run_writes_report_by_default(tmp_path, monkeypatch, capsys):
     out = tmp_path / "run"
     code, _, err = _drill(

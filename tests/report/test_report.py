@@ -31,6 +31,7 @@ def _load(d):
     )
 
 
+@pytest.mark.slow  # the report of a full flagship run
 def test_report_files_are_written(report_dir):
     for name in ("report.html", "report.md", "improvement_plan.csv", "findings.json"):
         assert (report_dir / name).stat().st_size > 0, name
@@ -39,6 +40,7 @@ def test_report_files_are_written(report_dir):
         assert png.startswith(b"\x89PNG"), stem
 
 
+@pytest.mark.slow  # the report of a full flagship run
 def test_html_is_self_contained_with_every_plot(report_dir):
     html = (report_dir / "report.html").read_text(encoding="utf-8")
     assert html.count('<img class="plot"') == len(PLOTS)
@@ -50,6 +52,7 @@ def test_html_is_self_contained_with_every_plot(report_dir):
         assert f'<section id="{section}">' in html
 
 
+@pytest.mark.slow  # the report of a full flagship run
 def test_markdown_links_the_plots(report_dir):
     md = (report_dir / "report.md").read_text(encoding="utf-8")
     for stem in PLOTS:
@@ -57,6 +60,7 @@ def test_markdown_links_the_plots(report_dir):
     assert md.startswith("# 推演评估报告")
 
 
+@pytest.mark.slow  # the report of a full flagship run
 def test_ratings_table_lists_every_objective(report_dir):
     _log, _scn, summary, _ev = _load(report_dir)
     html = (report_dir / "report.html").read_text(encoding="utf-8")
@@ -65,6 +69,7 @@ def test_ratings_table_lists_every_objective(report_dir):
         assert f"rating-{o['rating']}" in html
 
 
+@pytest.mark.slow  # the report of a full flagship run
 def test_improvement_plan_csv_one_row_per_finding_with_hseep_columns(report_dir):
     _log, scn, _summary, ev = _load(report_dir)
     rows = list(csv.DictReader((report_dir / "improvement_plan.csv").open(encoding="utf-8")))
@@ -80,6 +85,7 @@ def test_improvement_plan_csv_one_row_per_finding_with_hseep_columns(report_dir)
         assert re.fullmatch(r"\d{4}-\d\d-\d\d", r["完成日期"]) and r["完成日期"] > REPORT_DATE
 
 
+@pytest.mark.slow  # the report of a full flagship run
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_plot_has_title_labels_and_legend(report_dir, lang):
     log, scn, summary, ev = _load(report_dir)
@@ -117,6 +123,7 @@ def test_not_a_run_directory(tmp_path):
         write_report(tmp_path / "absent", "zh")
 
 
+@pytest.mark.slow  # the report of a full flagship run
 def test_drill_report_in_english_with_unknown_kinds_and_injects(
     report_dir, tmp_path, monkeypatch, capsys
 ):
@@ -173,6 +180,7 @@ def test_drill_report_in_english_with_unknown_kinds_and_injects(
     assert "Leading" in html or "leading group" in html
 
 
+@pytest.mark.slow  # the report of a full flagship run
 def test_report_is_reproducible_and_chinese_has_every_glyph(report_dir, tmp_path):
     """Same run, same report bytes (no clock times, no unordered layouts); the
     Chinese plots draw without a glyph missing from the bundled CJK font."""

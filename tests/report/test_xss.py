@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim import load_scenario
 from sim.api import FLAGSHIP, run_drill, write_run
-from sim.language import load_scenario
 from sim.report import write_report
 
 EVIL = "<script>alert('x')</script>"

@@ -6,13 +6,13 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim import ScenarioError, load_scenario
 from sim.api import FLAGSHIP
-from sim.language import load_scenario
-from sim.scenario import ScenarioError
 from sim.scenario.source import load_yaml, overlay
 
 BASE = yaml.safe_load(FLAGSHIP.read_text(encoding="utf-8"))
@@ -49,6 +49,7 @@ def _set(data, path, value, delete):
         node[path[-1]] = value
 
 
+@pytest.mark.slow  # 25 loads of the flagship
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

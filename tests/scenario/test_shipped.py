@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.language import load_scenario
+from sim import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -25,7 +25,7 @@ def test_scenario_loads(path: Path) -> None:
 
 
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
-def test_plan_applies_to_flagship(plan: Path) -> None:
-    base, scn = load_scenario(FLAGSHIP), load_scenario(FLAGSHIP, [plan])
+def test_plan_applies_to_flagship(plan: Path, flagship) -> None:
+    base, scn = flagship, load_scenario(FLAGSHIP, [plan])
     assert [p.id for p in scn.applied_plans] == [plan.stem]
     assert scn != base, "a plan that changes nothing compares nothing"

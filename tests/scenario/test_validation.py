@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.language import load_scenario
-from sim.scenario import ScenarioError
+from sim import ScenarioError, load_scenario
 from tests.conftest import line_of
 
 
@@ -151,6 +150,7 @@ def test_cli_validate_exit_2_one_line(tmp_path, flagship_text, old, new, monkeyp
     assert lines[0].startswith(f"{path}:")
 
 
+@pytest.mark.slow  # a subprocess
 def test_cli_validate_no_traceback_in_a_real_process(tmp_path, flagship_text) -> None:
     path = _write(tmp_path, flagship_text.replace("    staff: 12\n", "    staff: -3\n", 1))
     proc = subprocess.run(
@@ -164,6 +164,7 @@ def test_cli_validate_no_traceback_in_a_real_process(tmp_path, flagship_text) ->
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow  # a subprocess
 def test_cli_validate_ok() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "sim.cli", "validate", "scenarios/jiangxian-returnee.yaml"],

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sim import Scenario, load_scenario
 from sim.api import FLAGSHIP
-from sim.language import load_scenario
-from sim.scenario import Scenario
 
 
 def with_plan(tmp_path: Path, name: str, body: str) -> Scenario:

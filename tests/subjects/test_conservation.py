@@ -6,7 +6,7 @@ import pytest
 
 from sim.engine.log import EventLog
 from sim.network.conservation import STATES, final_states, touched, violations
-from tests.subjects._runs import run, scenario
+from tests.subjects._runs import run, runs
 
 SHARED_RUNS = [
     *((seed, ()) for seed in (1, 2, 3, 4)),
@@ -16,19 +16,31 @@ SHARED_RUNS = [
 """The cached runs the subject tests assert on (see ``_runs``): checking each of them
 costs no extra simulation, and each is a full flagship run with 500–1,300 contacts,
 imported cases from the checkpoints and rooms that fill, empty and refill."""
+SHORT_RUNS = [(7, ()), (8, ()), (7, ("no-second-site",))]
+"""Three-day runs (the fast tier): cases, zones, rooms that fill and home quarantine."""
+CASES = [
+    *(
+        pytest.param("three-days", s, p, id=f"three-days-{s}-{'+'.join(p) or 'base'}")
+        for s, p in SHORT_RUNS
+    ),
+    *(
+        pytest.param("flagship", s, p, id=f"{s}-{'+'.join(p) or 'base'}", marks=pytest.mark.slow)
+        for s, p in SHARED_RUNS
+    ),
+]
 
 
-@pytest.mark.parametrize(
-    ("seed", "plans"), SHARED_RUNS, ids=[f"{s}-{'+'.join(p) or 'base'}" for s, p in SHARED_RUNS]
-)
-def test_exactly_one_state_and_no_effect_before_its_cause(seed: int, plans: tuple) -> None:
-    result = run(seed, *plans)
+@pytest.mark.parametrize(("length", "seed", "plans"), CASES)
+def test_exactly_one_state_and_no_effect_before_its_cause(
+    length: str, seed: int, plans: tuple
+) -> None:
+    [result] = runs(length, (seed,), *plans)
     log = result.log
     states = final_states(log)
     people = touched(log)
     assert set(states) == people
     assert all(s in STATES for s in states.values())
-    assert violations(log, scenario(*plans)) == []
+    assert violations(log, result.scenario) == []
     # every identified contact is accounted for: placed, released, in hospital or waiting
     for e in log.of("contact_identified"):
         assert states[e.entity] not in ("missed_in_community", "wrong_entry", "unreachable")
@@ -71,6 +83,7 @@ def test_checker_catches_effect_before_cause() -> None:
     }
 
 
+@pytest.mark.slow  # a full flagship run
 def test_known_run_states() -> None:
     states = final_states(run(1).log).values()
     assert "released" in states and "home_monitoring" in states

@@ -6,19 +6,20 @@ from collections import Counter
 
 import pytest
 
+from sim import ScenarioError, load_scenario
 from sim.api import FLAGSHIP
-from sim.language import load_scenario
-from sim.scenario import ScenarioError
-from tests.subjects._runs import plan_file, run, scenario
+from tests.subjects._runs import plan_file, run, runs, scenario, short_and_full
 
 
-def test_batches_arrive_after_confirmation_and_every_entry_is_checked() -> None:
-    log = run(4).log
+@pytest.mark.parametrize(("length", "seeds"), short_and_full((7,), (4,)))
+def test_batches_arrive_after_confirmation_and_every_entry_is_checked(length, seeds) -> None:
+    [result] = runs(length, seeds)
+    log = result.log
     confirmed = log.first("case_confirmed").t
     batches = log.of("data_push_received")
-    p = scenario().subject_params("data_verification")
+    p = result.scenario.subject_params("data_verification")
     assert {b.details["source"] for b in batches} == {b.source for b in p.batches}
-    end = scenario().meta.duration_h
+    end = result.scenario.meta.duration_h
     for b in batches:
         assert b.t > confirmed
         entries = [e for e in log.of("push_entry_verified") if e.details["batch"] == b.entity]
@@ -33,6 +34,7 @@ def test_batches_arrive_after_confirmation_and_every_entry_is_checked() -> None:
         assert {k: done.details[k] for k in counts} == dict(counts)
 
 
+@pytest.mark.slow  # three full flagship runs
 def test_outcome_shares_and_routes() -> None:
     outcomes: Counter[str] = Counter()
     for seed in (1, 2, 3):
@@ -50,9 +52,11 @@ def test_outcome_shares_and_routes() -> None:
     assert abs(outcomes["unreachable"] / total - p.unreachable_share) < 0.04
 
 
-def test_push_lists_feed_tracing_and_transfer_load() -> None:
+@pytest.mark.parametrize(("length", "seeds"), short_and_full((7,), (1,)))
+def test_push_lists_feed_tracing_and_transfer_load(length, seeds) -> None:
     """Most of the transfer load comes from verified push entries (#16)."""
-    log = run(1).log
+    [result] = runs(length, seeds)
+    log = result.log
     by_stage = Counter(e.details["stage"] for e in log.of("contact_identified"))
     assert by_stage["data_push"] > by_stage["core"] + by_stage["full"]
     verified = {e.entity for e in log.of("push_entry_verified", outcome="verified")}
@@ -60,6 +64,7 @@ def test_push_lists_feed_tracing_and_transfer_load() -> None:
         assert e.entity in verified
 
 
+@pytest.mark.slow  # two full flagship runs
 def test_more_wrong_entries_fewer_contacts(tmp_path) -> None:
     plan = plan_file(tmp_path, "bad-data", "subjects: {data_verification: {wrong_share: 0.6}}\n")
     worse = load_scenario(FLAGSHIP, [plan])

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from tests.subjects._runs import run, scenario
+import pytest
+
+from tests.subjects._runs import runs, short_and_full
 
 
-def test_every_positive_is_reported_and_confirmed_in_order() -> None:
-    log = run(2).log
+@pytest.mark.parametrize(("length", "seeds"), short_and_full((7,), (2,)))
+def test_every_positive_is_reported_and_confirmed_in_order(length, seeds) -> None:
+    [result] = runs(length, seeds)
+    log = result.log
     positives: dict[str, float] = {}
     for e in log.of("lab_result_positive"):
         positives.setdefault(e.entity, e.t)
-    assert len(positives) > 1, "seed 2 should find cases in quarantine"
+    assert len(positives) > 1, "these seeds find cases in quarantine"
     for person, t in positives.items():
         chain = [
             log.first("direct_report", entity=person),
@@ -22,8 +26,10 @@ def test_every_positive_is_reported_and_confirmed_in_order() -> None:
         assert times == sorted(times)
 
 
-def test_command_activates_once_press_conference_once() -> None:
-    log = run(2).log
+@pytest.mark.parametrize(("length", "seeds"), short_and_full((7,), (2,)))
+def test_command_activates_once_press_conference_once(length, seeds) -> None:
+    [result] = runs(length, seeds)
+    log = result.log
     assert len(log.of("command_activated")) == 1
     assert len(log.of("press_conference")) == 1
     assert len(log.of("public_release")) == len(log.of("case_confirmed"))
@@ -35,14 +41,23 @@ def test_command_activates_once_press_conference_once() -> None:
     assert {e.entity for e in received} == {e.entity for e in log.of("case_confirmed")}
 
 
-def test_daily_reports_at_the_hour_with_log_counts() -> None:
-    scn = scenario()
+@pytest.mark.parametrize(
+    ("length", "seeds", "days"),
+    [
+        pytest.param("three-days", (7,), 2, id="three-days"),
+        pytest.param("flagship", (3,), 12, id="flagship", marks=pytest.mark.slow),
+    ],
+)
+def test_daily_reports_at_the_hour_with_log_counts(length, seeds, days) -> None:
+    """One report a day from the day the command is activated (``days`` at least)."""
+    [result] = runs(length, seeds)
+    scn = result.scenario
     d = scn.subject_params("reporting").daily_report
-    log = run(3).log
+    log = result.log
     reports = log.of("daily_report")
     activated = log.first("command_activated").t
     start = scn.meta.start.hour
-    assert len(reports) >= 12
+    assert len(reports) >= days
     for i, r in enumerate(reports):
         assert r.t > activated
         compiled_from = log.of("task_start", entity=r.entity, task="daily_report")[0].t
@@ -52,4 +67,7 @@ def test_daily_reports_at_the_hour_with_log_counts() -> None:
         assert r.details["zero"] == (r.details["new_cases"] == 0)
         if i:
             assert r.t - reports[i - 1].t > 20
-    assert sum(r.details["new_cases"] for r in reports) == len(log.of("case_confirmed"))
+    reported = {e.entity for e in log.of("case_confirmed") if e.t <= reports[-1].t}
+    assert sum(r.details["new_cases"] for r in reports) == len(reported)
+    if length == "flagship":  # the fourteen-day drill reports every case before it ends
+        assert len(reported) == len(log.of("case_confirmed"))

@@ -106,6 +106,7 @@ def test_sealed_zone_pools_by_household(flagship) -> None:
         assert np.unique(households[tube == t]).size == 1
 
 
+@pytest.mark.slow  # a full flagship run
 def test_flagship_summary_has_rounds_and_labs(flagship) -> None:
     from tests.subjects._runs import run
 
@@ -153,3 +154,31 @@ def test_single_tube_staff_time_is_hands_on_only(flagship) -> None:
     hands_on = flagship.subjects.testing.individual.hands_on_time
     assert end.t - start.t == pytest.approx(hands_on)
     assert result.t >= end.t
+
+
+def test_three_day_run_tests_cases_singly_and_the_county_in_pools(flagship) -> None:
+    """The flagship's first three days end to end (fast tier): every positive result
+    follows its sample, every confirmed case has one, and the first county round
+    samples each covered resident or counts them missed, ten to a tube at most."""
+    from tests.subjects._runs import short_run
+
+    result = short_run(7)
+    log, summary = result.log, result.summary["mass_testing"]
+    sampled: dict[str, float] = {}
+    for e in log.of("sample_taken"):
+        sampled.setdefault(e.entity, e.t)
+    positives = log.of("lab_result_positive")
+    assert positives and all(sampled[e.entity] <= e.t for e in positives)
+    for e in log.of("case_confirmed"):
+        assert log.first("lab_result_positive", entity=e.entity).t <= e.t
+    county = next(r for r in summary["rounds"] if r["scope"] == "county")
+    assert county["covered"] == flagship.region.population
+    assert county["sampled"] + county["missed"] == county["covered"]
+    assert county["tubes"] * 9 < county["sampled"] <= county["tubes"] * 10
+    done = {(e.entity, e.details["day"]): e for e in log.of("mass_round_complete")}
+    assert len(done) >= 2
+    for r in summary["rounds"]:
+        if (r["id"], r["day"]) in done:
+            e = done[r["id"], r["day"]]
+            assert (r["sampled"], r["tubes"]) == (e.details["sampled"], e.details["tubes"])
+            assert r["completed_h"] == round(e.t, 4)

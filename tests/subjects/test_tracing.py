@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sim import load_scenario
 from sim.api import FLAGSHIP, run_drill
 from sim.engine.world import World
-from sim.language import load_scenario
 from sim.subjects.registry import REGISTRY
 from sim.subjects.tracing import poisson_quantile
-from tests.subjects._runs import plan_file, run, scenario
+from tests.subjects._runs import plan_file, run, runs, scenario, short_and_full
 
 ZERO = "household: 0, work: 0, venue: 0, transport: 0, community: 0"
 
 
-def test_each_person_identified_once_and_after_the_interview() -> None:
-    for seed in (1, 2):
-        log = run(seed).log
+@pytest.mark.parametrize(("length", "seeds"), short_and_full((7, 8), (1, 2)))
+def test_each_person_identified_once_and_after_the_interview(length, seeds) -> None:
+    for result in runs(length, seeds):
+        log = result.log
         ids = [e.entity for e in log.of("contact_identified")]
         assert len(ids) == len(set(ids))
         for e in log.of("contact_identified", stage="core"):
@@ -28,6 +30,7 @@ def test_each_person_identified_once_and_after_the_interview() -> None:
             assert e.t >= log.first("full_trajectory", entity=e.details["source"]).t
 
 
+@pytest.mark.slow  # four full flagship runs
 def test_secondary_contacts_about_the_scenario_ratio() -> None:
     ratio = scenario().subject_params("tracing").secondary.ratio
     roles: Counter[str] = Counter()
@@ -41,6 +44,7 @@ def test_secondary_contacts_about_the_scenario_ratio() -> None:
     assert 0.7 * ratio < observed < 1.2 * ratio
 
 
+@pytest.mark.slow  # a full flagship run
 def test_missed_contacts_stay_in_the_community(tmp_path) -> None:
     """With nothing found by interview, true contacts are only found through push lists."""
     plan = plan_file(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from sim import load_scenario
 from sim.api import FLAGSHIP, build_world
-from sim.language import load_scenario
 from tests.conftest import ROOT
 from tests.subjects.helpers import with_plan
 
@@ -18,6 +18,7 @@ def _run(scn, seed: int, hours: float = 96.0):
     return world
 
 
+@pytest.mark.slow  # four days of the flagship, twice
 @pytest.mark.parametrize("seed", [1, 2])
 def test_more_staff_only_turns_leaks_into_checks(flagship, seed) -> None:
     more = load_scenario(FLAGSHIP, [MORE_STAFF])

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from sim.api import build_world
 from sim.experiment.placements import objective_over_seeds
 from sim.subjects import transfer_isolation
-from tests.subjects._runs import run, scenario
+from tests.subjects._runs import run, scenario, short_run
 
 
+@pytest.mark.slow  # a full flagship run
 def test_isolated_after_identification_in_site_order() -> None:
     """Each booking takes the first site in plan order with a free room, at that moment.
 
@@ -55,6 +58,7 @@ def test_isolated_after_identification_in_site_order() -> None:
     assert trips and max(t.details["riders"] for t in trips) <= p.seats
 
 
+@pytest.mark.slow  # a full flagship run
 def test_quarantine_tests_on_schedule_and_release() -> None:
     scn = scenario()
     sched = scn.subject_params("transfer_isolation").quarantine
@@ -82,6 +86,7 @@ def _first_home_quarantine(log) -> float:
     return min((e.t for e in home), default=float("inf"))
 
 
+@pytest.mark.slow  # four full flagship runs
 def test_no_second_site_fills_the_first_and_overflows_home() -> None:
     scn = scenario("no-second-site")
     p = scn.subject_params("transfer_isolation")
@@ -110,6 +115,7 @@ def _achieved(seed: int, *plans: str) -> float:
     return next(o["achieved_h"] for o in rows if o["id"] == "contacts-quarantined-12h")
 
 
+@pytest.mark.slow  # six full flagship runs
 def test_half_vehicles_isolate_contacts_later() -> None:
     """Same seeds, same contacts (common random numbers): only the fleet differs."""
     seeds = (1, 2, 3)
@@ -119,6 +125,7 @@ def test_half_vehicles_isolate_contacts_later() -> None:
     assert all(h >= b - 0.5 for h, b in zip(half, base, strict=True))
 
 
+@pytest.mark.slow  # full flagship runs
 def test_objective_over_seeds_reports_mean_and_share() -> None:
     r = objective_over_seeds(scenario("half-vehicles"), "contacts-quarantined-12h", (1, 2))
     assert r["runs"] == 2 and r["standard_h"] == 12
@@ -128,6 +135,7 @@ def test_objective_over_seeds_reports_mean_and_share() -> None:
     assert 0 <= r["share_meeting_standard"] <= 1
 
 
+@pytest.mark.slow  # two full flagship runs
 def test_reconfigure_adds_a_site_and_vehicles_during_play() -> None:
     scn = scenario("no-second-site")
     p = scn.subject_params("transfer_isolation")
@@ -152,3 +160,30 @@ def test_reconfigure_adds_a_site_and_vehicles_during_play() -> None:
     assert _first_home_quarantine(log) > _first_home_quarantine(before)
     school_full = log.first("site_full", entity="school_c")
     assert not home or (school_full is not None and min(e.t for e in home) >= school_full.t)
+
+
+def test_three_day_run_moves_contacts_by_vehicle_to_sites_in_order() -> None:
+    """The flagship's first three days end to end (fast tier): every contact placed
+    in central quarantine was identified and put on the transfer list first, rode a
+    vehicle of at most ``seats`` riders, went to a site of the plan — the second
+    only once the first was full — and is tested on its quarantine days."""
+    result = short_run(7)
+    log, p = result.log, result.scenario.subject_params("transfer_isolation")
+    order = list(p.sites)
+    identified = {e.entity: e.t for e in reversed(log.of("contact_identified"))}
+    requested = {e.entity: e.t for e in reversed(log.of("transfer_requested"))}
+    central = log.of("isolated", mode="central_quarantine")
+    assert len({e.details["site"] for e in central}) == 2, "premise: both sites take people"
+    for e in central:
+        assert identified[e.entity] <= requested[e.entity] <= e.t
+        assert e.details["site"] in order
+    trips = log.of("transfer_departed")
+    assert trips and max(t.details["riders"] for t in trips) <= p.seats
+    first_full = log.first("site_full", entity=order[0])
+    assert first_full is not None
+    assert log.first("isolated", site=order[1]).t >= first_full.t
+    tests = [e for e in log.of("test_requested") if e.details["reason"] == "quarantine_day_1"]
+    isolated_at = {e.entity: e.t for e in central}
+    assert tests and {e.entity for e in tests} <= set(isolated_at)
+    for e in tests:
+        assert e.t == isolated_at[e.entity]  # day 1: on arrival
