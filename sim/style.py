@@ -12,6 +12,7 @@ import importlib.util
 from pathlib import Path
 
 import matplotlib
+from cycler import cycler
 
 matplotlib.use("Agg")
 
@@ -68,7 +69,7 @@ def apply() -> None:
             "figure.dpi": 100,
             "savefig.dpi": 110,
             "savefig.bbox": "tight",
-            "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+            "axes.prop_cycle": cycler(color=list(PALETTE)),
         }
     )
 

@@ -105,10 +105,10 @@ class _StaffPool(simpy.PriorityResource):
 
     PutQueue = _StaffQueue
 
-    def request(self, priority: int = 0, preempt: bool = True) -> PriorityRequest:  # type: ignore[override]
+    def request(self, priority: int = 0, preempt: bool = True) -> PriorityRequest:
         return _Task(self, priority, preempt)
 
-    def release(self, request: Request) -> Release:  # type: ignore[override]
+    def release(self, request: Request) -> Release:
         return _Release(self, request)
 
     def _trigger_put(self, get_event: Release | None) -> None:

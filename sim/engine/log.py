@@ -129,7 +129,7 @@ class EventLog:
         events = self._by_kind.get(kind, [])
         if not where:
             return list(events)
-        return [e for e in events if all(_field(e, k) == v for k, v in where.items())]
+        return [e for e in events if all(event_field(e, k) == v for k, v in where.items())]
 
     def among(self, *kinds: str) -> list[Event]:
         """Events of any of ``kinds``, in log order: a pass over only those kinds."""
@@ -154,7 +154,7 @@ class EventLog:
         seen, total = self._counts.get(key, (0, 0))
         events = self._by_kind.get(kind, [])
         for e in events[seen:]:
-            if all(_field(e, k) == v for k, v in where.items()):
+            if all(event_field(e, k) == v for k, v in where.items()):
                 total += 1
         self._counts[key] = (len(events), total)
         return total
@@ -203,7 +203,11 @@ class EventLog:
         return log
 
 
-def _field(e: Event, key: str) -> Any:
+def event_field(e: Event, key: str) -> Any:
+    """The value of ``key`` in ``e``: its agent, entity or subject, else a detail (or None).
+
+    The one meaning of a ``where:`` key, for objectives, triggers and log queries.
+    """
     if key in ("agent", "entity", "subject"):
         return getattr(e, key)
     return e.details.get(key)

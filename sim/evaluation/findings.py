@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from sim.engine.log import Event, EventLog
-from sim.evaluation.objectives import first_match, firsts
+from sim.evaluation.objectives import spans
 from sim.scenario.schema import Measure
 
 PRIORITY = {"work": 0, "queue": 1, "handoff": 2, "vehicle_queue": 3}
@@ -90,34 +90,27 @@ class Finding:
 
 def locate(log: EventLog, m: Measure, standard_h: float) -> Located:
     """The clock start, end and critical entity chain of measure ``m`` in ``log``."""
+    found = spans(log, m)
+    if found is None:
+        return Located(None, None)
     if m.per == "none":
-        start = first_match(log, m.start)
-        if start is None:
-            return Located(None, None)
-        end = first_match(log, m.end, since=start.t)
+        [(entity, start)] = found.starts.items()
+        end = found.ends.get(entity)
         chain = [start.entity] + ([end.entity] if end and end.entity != start.entity else [])
         return Located(
             start.t, end.t if end else None, chain, 1, int(_late(start, end, standard_h))
         )
-    starts = firsts(log, m.start)
-    ends = firsts(log, m.end)
-    clock = first_match(log, m.clock_from) if m.clock_from else None
-    if not starts or (m.clock_from is not None and clock is None):
-        return Located(None, None)
-    spans: dict[str, float | None] = {}
-    for entity, s in starts.items():
-        t0 = clock.t if clock else s.t
-        spans[entity] = ends[entity].t - t0 if entity in ends else None
-    unreached = [x for x, v in spans.items() if v is None]
-    late = sum(1 for v in spans.values() if v is None or v > standard_h)
+    starts, ends, clock, hours = found.starts, found.ends, found.clock, found.hours
+    unreached = [x for x, v in hours.items() if v is None]
+    late = sum(1 for v in hours.values() if v is None or v > standard_h)
     if unreached:
         worst = min(unreached, key=lambda x: starts[x].t)
     else:
-        worst = max(spans, key=lambda x: (spans[x], -starts[x].seq))
+        worst = max(hours, key=lambda x: (hours[x] or 0.0, -starts[x].seq))
     t0 = clock.t if clock else starts[worst].t
     chain = ([clock.entity] if clock and clock.entity != worst else []) + [worst]
     end_t = ends[worst].t if worst in ends else None
-    return Located(t0, end_t, chain, len(spans), late, len(unreached))
+    return Located(t0, end_t, chain, len(hours), late, len(unreached))
 
 
 def _late(start: Event, end: Event | None, standard_h: float) -> bool:

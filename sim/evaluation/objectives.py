@@ -7,11 +7,12 @@ multiple of the standard, S; by at most ``ratings.M``, M; later, or never, U.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from sim.engine.log import Event, EventLog
+from sim.engine.log import Event, EventLog, event_field
 from sim.scenario.model import Scenario
 from sim.scenario.schema import EventMatch, Measure, Objective
 
@@ -21,11 +22,7 @@ RATINGS = ("P", "S", "M", "U")
 def _matches(e: Event, m: EventMatch) -> bool:
     if e.kind != m.kind:
         return False
-    for key, value in m.where.items():
-        have = getattr(e, key) if key in ("agent", "entity", "subject") else e.details.get(key)
-        if have != value:
-            return False
-    return True
+    return all(event_field(e, key) == value for key, value in m.where.items())
 
 
 def firsts(log: EventLog, m: EventMatch) -> dict[str, Event]:
@@ -45,30 +42,59 @@ def first_match(log: EventLog, m: EventMatch, since: float | None = None) -> Eve
     return None
 
 
-def measure(log: EventLog, m: Measure) -> float | None:
-    """Achieved hours for ``m``, or None when the end was never reached."""
+@dataclass
+class Spans:
+    """Where a measure's clock runs in the log, read once for objectives and findings.
+
+    ``hours`` maps each measured entity (the single start's, with ``per: none``) to
+    its elapsed hours, or None when its end was never reached; ``clock`` is the
+    common clock event of ``clock_from``.
+    """
+
+    starts: dict[str, Event]
+    ends: dict[str, Event]
+    clock: Event | None
+    hours: dict[str, float | None]
+
+
+def spans(log: EventLog, m: Measure) -> Spans | None:
+    """The spans of measure ``m`` in ``log``; None when its clock never starts."""
     if m.per == "none":
         start = first_match(log, m.start)
         if start is None:
             return None
         end = first_match(log, m.end, since=start.t)
-        return None if end is None else end.t - start.t
+        ends = {} if end is None else {start.entity: end}
+        hours = None if end is None else end.t - start.t
+        return Spans({start.entity: start}, ends, None, {start.entity: hours})
     starts = firsts(log, m.start)
     if not starts:
         return None
     ends = firsts(log, m.end)
     clock = None
     if m.clock_from is not None:
-        first = first_match(log, m.clock_from)
-        if first is None:
+        clock = first_match(log, m.clock_from)
+        if clock is None:
             return None
-        clock = first.t
-    spans = []
-    for entity, began in starts.items():
-        if entity not in ends:
-            return None
-        spans.append(ends[entity].t - (began.t if clock is None else clock))
-    values = np.asarray(spans)
+    return Spans(
+        starts,
+        ends,
+        clock,
+        {
+            entity: ends[entity].t - (began.t if clock is None else clock.t)
+            if entity in ends
+            else None
+            for entity, began in starts.items()
+        },
+    )
+
+
+def measure(log: EventLog, m: Measure) -> float | None:
+    """Achieved hours for ``m``, or None when the end was never reached."""
+    found = spans(log, m)
+    if found is None or any(v is None for v in found.hours.values()):
+        return None
+    values = np.asarray(list(found.hours.values()), dtype=float)
     if m.agg == "max":
         return float(values.max())
     if m.agg == "mean":

@@ -83,8 +83,8 @@ def analyse(
     for oid, obj in objectives.items():
         for arm in arms:
             reps = per.get(arm.id, {})
-            met = [reps[r].get(f"objective.{oid}.met") for r in sorted(reps)]
-            met = [m for m in met if m is not None]
+            raw = [reps[r].get(f"objective.{oid}.met") for r in sorted(reps)]
+            met = [bool(m) for m in raw if m is not None]
             w = wilson(sum(met), len(met))
             obj["by_plan"][arm.id] = {
                 "p_met": w["p"],
@@ -95,12 +95,12 @@ def analyse(
             base_reps = per.get(BASELINE, {})
             if arm.id != BASELINE:
                 key = f"objective.{oid}.met"
-                pairs = [
+                met_pairs = [
                     (bool(reps[r][key]), bool(base_reps[r][key]))
                     for r in sorted(set(reps) & set(base_reps))
                     if reps[r].get(key) is not None and base_reps[r].get(key) is not None
                 ]
-                n = newcombe_paired([a for a, _ in pairs], [b for _, b in pairs])
+                n = newcombe_paired([a for a, _ in met_pairs], [b for _, b in met_pairs])
                 obj["by_plan"][arm.id]["vs_baseline"] = {
                     "diff": n["diff"],
                     "ci_low": n["ci_low"],

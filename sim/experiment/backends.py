@@ -16,7 +16,7 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
@@ -91,7 +91,9 @@ def batch_size(total: int, workers: int) -> int:
 # --------------------------------------------------------------------------- local
 
 
-def serial(scenarios: Sequence[Scenario], batches: Sequence[Batch]) -> Iterator[list[Row]]:
+def serial(
+    scenarios: Sequence[Scenario], batches: Sequence[Batch]
+) -> Generator[list[Row], None, None]:
     """Run every batch in this process, in order."""
     for b in batches:
         yield run_batch(scenarios[b.arm], b.plan, b.items)
@@ -112,7 +114,7 @@ def _worker_init(parent: int) -> None:
 
 def process_pool(
     scenarios: Sequence[Scenario], batches: Sequence[Batch], workers: int
-) -> Iterator[list[Row]]:
+) -> Generator[list[Row], None, None]:
     """Run batches on ``workers`` local processes, yielding each batch as it finishes.
 
     At most two batches per worker are in flight, so an interruption wastes
@@ -149,7 +151,7 @@ def process_pool(
 
 def dask_backend(
     scenarios: Sequence[Scenario], batches: Sequence[Batch], scheduler: str, workers: int
-) -> Iterator[list[Row]]:
+) -> Generator[list[Row], None, None]:
     """Run batches on Dask distributed: ``scheduler`` is ``tcp://HOST:PORT`` or ``local``.
 
     ``local`` starts a LocalCluster of ``workers`` single-threaded worker

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import defaultdict
+from types import TracebackType
 from typing import Any
 
 from rich.console import Console
@@ -58,9 +59,14 @@ class ProgressView:
             self.progress.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         if self.progress is not None:
-            self.progress.__exit__(*exc)
+            self.progress.__exit__(kind, error, trace)
 
     def start(self, total: int, done: int) -> None:
         if self.progress is not None:

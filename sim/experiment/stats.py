@@ -25,6 +25,10 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats
 
+Values = Sequence[float] | np.ndarray
+"""Numbers of one metric, one per replication."""
+Flags = Sequence[bool] | np.ndarray
+"""Whether an objective was met, one per replication."""
 CONFIDENCE = 0.95
 
 
@@ -32,7 +36,7 @@ def _num(x: float) -> float | None:
     return None if x is None or not math.isfinite(x) else float(x)
 
 
-def t_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> tuple[float, float]:
+def t_interval(values: Values, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """Student-t interval of the mean; a point when all values are equal; NaN for n < 2."""
     x = np.asarray(values, dtype=float)
     if x.size < 2:
@@ -49,7 +53,7 @@ def _binary(x: np.ndarray) -> bool:
 
 
 def bootstrap_mean_ci(
-    values: Sequence[float], confidence: float = CONFIDENCE, seed: int = 0
+    values: Values, confidence: float = CONFIDENCE, seed: int = 0
 ) -> tuple[float, float]:
     """Percentile bootstrap interval of the mean (1999 resamples, fixed seed).
 
@@ -70,7 +74,7 @@ def bootstrap_mean_ci(
     return (float(low), float(high))
 
 
-def mean_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> tuple[float, float]:
+def mean_interval(values: Values, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """The interval of a mean in its domain: Wilson for 0/1 values, else the bootstrap."""
     x = np.asarray(values, dtype=float)
     if x.size >= 2 and _binary(x):
@@ -79,7 +83,7 @@ def mean_interval(values: Sequence[float], confidence: float = CONFIDENCE) -> tu
     return bootstrap_mean_ci(x, confidence)
 
 
-def describe(values: Sequence[float], confidence: float = CONFIDENCE) -> dict:
+def describe(values: Values, confidence: float = CONFIDENCE) -> dict:
     """``mean, median, p5, p95, ci_low, ci_high, n`` of ``values`` (None when empty);
     the interval is :func:`mean_interval`'s, inside the metric's domain."""
     x = np.asarray(values, dtype=float)
@@ -126,7 +130,9 @@ def paired_difference(
 
 
 def newcombe_paired(
-    plan: Sequence[bool], baseline: Sequence[bool], confidence: float = CONFIDENCE
+    plan: Flags,
+    baseline: Flags,
+    confidence: float = CONFIDENCE,
 ) -> dict:
     """Difference of two paired proportions (plan − baseline) with Newcombe's (1998)
     method 10 interval: Wilson intervals of each proportion combined with the
@@ -181,7 +187,7 @@ def _difference(mean: float, low: float, high: float, n: int) -> dict:
 
 
 def replications_needed(
-    values: Sequence[float], half_width: float, confidence: float = CONFIDENCE
+    values: Values, half_width: float, confidence: float = CONFIDENCE
 ) -> int | None:
     """Smallest n whose t interval of the mean has half-width ≤ ``half_width``.
 
@@ -202,7 +208,7 @@ def replications_needed(
 
 
 def bootstrap_median_ci(
-    values: Sequence[float], confidence: float = CONFIDENCE, seed: int = 0
+    values: Values, confidence: float = CONFIDENCE, seed: int = 0
 ) -> tuple[float | None, float | None]:
     """Percentile bootstrap interval of the median (999 resamples, fixed seed)."""
     x = np.asarray(values, dtype=float)

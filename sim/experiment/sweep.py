@@ -39,12 +39,12 @@ def analyse_sweep(
     parameters = []
     for vary in varies:
         points = sorted(
-            (a for a in arms if a.point and a.point["path"] == vary.dotted),
-            key=lambda a: _sort_key(a.point["value"]),
+            ((a, a.point) for a in arms if a.point and a.point["path"] == vary.dotted),
+            key=lambda pair: _sort_key(pair[1]["value"]),
         )
         rows = []
-        for arm in points:
-            row: dict[str, Any] = {"value": arm.point["value"], "plan": arm.id}
+        for arm, point in points:
+            row: dict[str, Any] = {"value": point["value"], "plan": arm.id}
             if objective is not None:
                 by = doc["objectives"][objective]["by_plan"][arm.id]
                 row.update(p_met=by["p_met"], ci_low=by["ci_low"], ci_high=by["ci_high"])

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from sim.engine.log import event_field
 from sim.injects.keywords import verdict
 from sim.language.overlay import overlaid
 from sim.scenario.checks import community_ids
@@ -130,7 +131,7 @@ class Msel:
                 if self.rooms_taken_share() < (trig.share or 1.0):
                     return None
             else:
-                if any(_field(event, k) != v for k, v in trig.where.items()):
+                if any(event_field(event, k) != v for k, v in trig.where.items()):
                     return None
                 seen[0] += 1
                 if seen[0] < trig.count:
@@ -388,9 +389,3 @@ def rooms_total(scn: Scenario) -> int:
 def rooms_taken(world: World) -> int:
     """Rooms taken so far, counted (incrementally) from the event log."""
     return world.log.count("isolated", mode="central_quarantine")
-
-
-def _field(e: Event, key: str) -> Any:
-    if key in ("agent", "entity", "subject"):
-        return getattr(e, key)
-    return e.details.get(key)

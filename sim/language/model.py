@@ -19,7 +19,7 @@ SubjectParams: type[BaseModel] = create_model(  # type: ignore[call-overload]
     },
 )
 
-ScenarioModel: type[Scenario] = create_model(  # type: ignore[call-overload]
+ScenarioModel: type[Scenario] = create_model(
     "ScenarioModel",
     __base__=Scenario,
     __doc__=Scenario.__doc__,

@@ -184,12 +184,16 @@ def draw(
         cmap = matplotlib.colormaps["YlOrRd"]
     edge_colours, widths, styles = [], [], []
     for n in nodes:
-        if n in unreachable:
-            edge_colours.append("#d62728"), widths.append(3.5), styles.append("dashed")
-        elif n in spof:
-            edge_colours.append("#d62728"), widths.append(3.0), styles.append("solid")
-        else:
-            edge_colours.append("#333333"), widths.append(0.8), styles.append("solid")
+        colour, width, line = (
+            ("#d62728", 3.5, "dashed")
+            if n in unreachable
+            else ("#d62728", 3.0, "solid")
+            if n in spof
+            else ("#333333", 0.8, "solid")
+        )
+        edge_colours.append(colour)
+        widths.append(width)
+        styles.append(line)
     if heavy:  # an orange outer ring, visible also around a single point of failure
         nx.draw_networkx_nodes(
             h,

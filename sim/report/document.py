@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ class Section:
         """A bullet list; an item may carry sub-items as ``(text, [sub, ...])``."""
         self.blocks.append(("list", texts))
 
-    def table(self, headers: list[str], rows: list[list[Cell]]) -> None:
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:
         self.blocks.append(("table", headers, rows))
 
     def figure(self, stem: str, caption: str, png: bytes) -> None:

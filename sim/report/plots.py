@@ -12,14 +12,16 @@ from __future__ import annotations
 import textwrap
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import matplotlib.dates as mdates
 import networkx as nx
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from sim import style
 from sim.engine.log import Event, EventLog
@@ -120,7 +122,7 @@ def timeline(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
     ax.set_xlabel(t("axis_clock", lang))
     ax.set_ylabel(t("axis_agent", lang))
     ax.set_title(t("plot_timeline", lang))
-    handles = [Patch(color=colour[s], label=subject_name(s, lang)) for s in subjects]
+    handles: list[Artist] = [Patch(color=colour[s], label=subject_name(s, lang)) for s in subjects]
     handles.append(Patch(color="#cccccc", label=t("waiting", lang)))
     handles += [
         Line2D([], [], color=c, ls="--", label=f"{t('deadline', lang)} {r}")
@@ -181,7 +183,7 @@ def epicurve(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
     fig = style.figure(10, 5)
     ax = fig.add_subplot()
     cats = ("imported", "household", "community", "quarantine")
-    handles = []
+    handles: list[Artist] = []
     if days:
         lo = min(days)
         hi = max([*days, day(float(scn["meta"]["duration_h"]) - 1e-9)])
@@ -199,7 +201,7 @@ def epicurve(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
             det[day(v) - lo] += 1
         handles += ax.plot(x, det, "o-", color="black", label=t("detected", lang))
         ax.set_xticks(x)
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        cast(MaxNLocator, ax.yaxis.get_major_locator()).set_params(integer=True)
     else:
         _empty(ax, lang)
     ax.set_xlabel(t("axis_day", lang))
@@ -261,7 +263,7 @@ def funnel(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
             else mode.replace("_", " "),
         )
         left += n
-    for yi, v in zip(y, values, strict=True):
+    for yi, v in zip(y.tolist(), values, strict=True):
         ax.text(v, yi, f" {v}", va="center")
     for stage, yi in (("identified", 1), ("isolated", 3)):
         n, inf = c["leaks"][stage]
@@ -359,7 +361,7 @@ def load(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
         for e in log
         if e.kind == "transfer_departed"
     ]
-    handles = []
+    handles: list[Artist] = []
     if trips:
         handles += ax3.step(
             grid,
