@@ -8,7 +8,7 @@ multiple of the standard, S; by at most ``ratings.M``, M; later, or never, U.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TypedDict
 
 import numpy as np
 
@@ -104,7 +104,7 @@ def measure(log: EventLog, m: Measure) -> float | None:
     return float(np.percentile(values, 90))
 
 
-def evaluate(scenario: Scenario, log: EventLog) -> list[dict[str, Any]]:
+def evaluate(scenario: Scenario, log: EventLog) -> list[ObjectiveResult]:
     """Every objective of the scenario, measured and rated, in declaration order."""
     out = []
     for obj in scenario.objectives:
@@ -113,7 +113,20 @@ def evaluate(scenario: Scenario, log: EventLog) -> list[dict[str, Any]]:
     return out
 
 
-def _row(obj: Objective, achieved: float | None, rating: str) -> dict[str, Any]:
+class ObjectiveResult(TypedDict):
+    """One rated objective in ``summary.json``."""
+
+    id: str
+    subject: str
+    title: dict[str, str]
+    standard_h: float
+    achieved_h: float | None
+    rating: str
+    source: str
+    local: bool
+
+
+def _row(obj: Objective, achieved: float | None, rating: str) -> ObjectiveResult:
     return {
         "id": obj.id,
         "subject": obj.subject,

@@ -3,15 +3,60 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict, deque
-from typing import Any
+from typing import Any, TypedDict
 
 from sim.engine.log import EventLog
-from sim.evaluation.objectives import evaluate
+from sim.evaluation.objectives import ObjectiveResult, evaluate
 from sim.scenario.model import Scenario
 from sim.subjects.registry import REGISTRY
 
 
-def agent_load(scenario: Scenario, log: EventLog, duration_h: float) -> dict[str, dict[str, Any]]:
+class Infections(TypedDict):
+    """Infections of the run: all of them, and by the setting they happened in."""
+
+    total: int
+    by_setting: dict[str, int]
+
+
+class Contacts(TypedDict):
+    """Close contacts: exposed by the epidemic, identified by tracing, isolated, and where."""
+
+    exposed: int
+    identified: int
+    isolated: int
+    central_quarantine: int
+    home_quarantine: int
+
+
+class AgentLoad(TypedDict):
+    """One agent's work: tasks done, busy staff-hours, utilisation, longest queue wait."""
+
+    tasks: int
+    busy_h: float
+    max_wait_h: float
+    utilisation: float
+
+
+class Summary(TypedDict):
+    """``summary.json`` of one replication, before the subjects' own sections.
+
+    Each subject that ran adds its section (``Subject.summary``) after these keys.
+    """
+
+    scenario: str
+    title: dict[str, str]
+    plans: list[str]
+    seed: int
+    start: str
+    duration_h: float
+    events: int
+    infections: Infections
+    contacts: Contacts
+    agents: dict[str, AgentLoad]
+    objectives: list[ObjectiveResult]
+
+
+def agent_load(scenario: Scenario, log: EventLog, duration_h: float) -> dict[str, AgentLoad]:
     """Per agent: tasks done, busy staff-hours, utilisation and the longest queue wait.
 
     A task's end is paired with the earliest unpaired start of the same agent,
@@ -19,7 +64,10 @@ def agent_load(scenario: Scenario, log: EventLog, duration_h: float) -> dict[str
     be read first and then all ends, each kind from its own index.
     """
     started: defaultdict[tuple[str, str, str], deque[float]] = defaultdict(deque)
-    load = {aid: {"tasks": 0, "busy_h": 0.0, "max_wait_h": 0.0} for aid in scenario.agents}
+    load: dict[str, AgentLoad] = {
+        aid: {"tasks": 0, "busy_h": 0.0, "max_wait_h": 0.0, "utilisation": 0.0}
+        for aid in scenario.agents
+    }
     for e in log.of("task_start"):
         started[(e.agent, e.entity, e.details["task"])].append(e.t)
         row = load[e.agent]
@@ -44,7 +92,7 @@ def summarize(scenario: Scenario, log: EventLog, seed: int) -> dict[str, Any]:
     isolated = log.of("isolated")
     identified = {e.entity for e in log.of("contact_identified")}
     modes = Counter(e.details["mode"] for e in isolated)
-    return {
+    core: Summary = {
         "scenario": scenario.meta.id,
         "title": {"zh": scenario.meta.title.zh, "en": scenario.meta.title.en},
         "plans": [p.id for p in scenario.applied_plans],
@@ -65,8 +113,8 @@ def summarize(scenario: Scenario, log: EventLog, seed: int) -> dict[str, Any]:
         },
         "agents": agent_load(scenario, log, duration),
         "objectives": evaluate(scenario, log),
-        **_subject_sections(scenario, log),
     }
+    return {**core, **_subject_sections(scenario, log)}
 
 
 def _subject_sections(scenario: Scenario, log: EventLog) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.engine.events import EVENT_KINDS
-from sim.language.checks import subject_problems
+from sim.language.checks import simulated, subject_problems
 from sim.language.inject_checks import inject_problems
 from sim.language.model import ScenarioModel, SubjectParams
 from sim.scenario.checks import Problems, Rel
@@ -30,7 +30,7 @@ __all__ = ["ScenarioModel", "SubjectParams", "load_scenario", "reference_problem
 
 def reference_problems(scn: Scenario) -> Problems:
     """``(path, message)`` for every reference the schema alone cannot check."""
-    yield from network_problems(scn, SUBJECTS)
+    yield from network_problems(scn, SUBJECTS, simulated(scn))
     yield from inject_problems(scn)
     yield from objective_problems(scn, SUBJECTS, EVENT_KINDS)
     yield from subject_problems(scn)

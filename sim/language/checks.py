@@ -8,6 +8,15 @@ from sim.scenario.model import Scenario, network_problems, objective_problems
 from sim.subjects.registry import REGISTRY, SUBJECTS
 
 
+def simulated(scn: Scenario) -> list[str]:
+    """The registered subjects the scenario simulates (its ``subjects:`` sections).
+
+    Each needs a responsible agent; a registered subject a scenario leaves out
+    needs none, so registering a new subject leaves every existing file valid.
+    """
+    return [name for name in SUBJECTS if scn.subject_params(name) is not None]
+
+
 def subject_problems(scn: Scenario) -> Problems:
     """Each present subject's own checks, and the subjects it requires."""
     for name, subject in REGISTRY.items():
@@ -23,6 +32,6 @@ def subject_problems(scn: Scenario) -> Problems:
 
 def bare_problems(scn: Scenario) -> Problems:
     """Every reference problem except the MSEL's (injects and decisions)."""
-    yield from network_problems(scn, SUBJECTS)
+    yield from network_problems(scn, SUBJECTS, simulated(scn))
     yield from objective_problems(scn, SUBJECTS, EVENT_KINDS)
     yield from subject_problems(scn)

@@ -61,10 +61,13 @@ class Scenario(Strict):
         return getattr(self.subjects, subject, None)
 
 
-def network_problems(scn: Scenario, subjects: Collection[str]) -> Problems:
+def network_problems(
+    scn: Scenario, subjects: Collection[str], simulated: Collection[str]
+) -> Problems:
     """Reporting lines, responsibilities and handoffs that name nothing declared.
 
-    ``subjects`` are the registered subjects: each needs a responsible agent.
+    ``subjects`` are the registered subjects (what ``responsibilities`` may name);
+    each of the ``simulated`` ones needs a responsible agent.
     """
     agents = scn.agents
 
@@ -81,7 +84,8 @@ def network_problems(scn: Scenario, subjects: Collection[str]) -> Problems:
     for subject in subjects:
         raci = scn.responsibilities.get(subject)
         if raci is None:
-            yield ("responsibilities",), f"subject '{subject}' has no responsible agent"
+            if subject in simulated:
+                yield ("responsibilities",), f"subject '{subject}' has no responsible agent"
             continue
         base = ("responsibilities", subject)
         for role in ("responsible", "consulted", "informed"):

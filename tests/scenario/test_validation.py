@@ -200,3 +200,19 @@ def test_a_retired_contact_setting_is_a_located_deprecation_warning(tmp_path) ->
     assert "deprecated" in notes[0].problem.message
     base = load_scenario(FLAGSHIP)
     assert run_drill(with_school, 1).summary == run_drill(base, 1).summary | {"plans": ["school"]}
+
+
+def test_a_subject_left_out_needs_no_responsible_agent(tmp_path) -> None:
+    """Only simulated subjects need an owner, so registering a new subject keeps every
+    existing scenario valid; leaving one out drops its section and its RACI together."""
+    from sim.api import FLAGSHIP
+
+    plan = tmp_path / "no-routine.yaml"
+    plan.write_text(
+        "plan: {id: no-routine, title: no routine prevention}\n"
+        "subjects: {routine_prevention: null}\nresponsibilities: {routine_prevention: null}\n",
+        encoding="utf-8",
+    )
+    scenario = load_scenario(FLAGSHIP, [plan])
+    assert scenario.subject_params("routine_prevention") is None
+    assert "routine_prevention" not in scenario.responsibilities
