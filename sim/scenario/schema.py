@@ -161,7 +161,7 @@ class Handoff(Strict):
 class EventMatch(Strict):
     """An event kind, optionally restricted to events whose details match."""
 
-    kind: str = Field(description="an event kind (sim/engine/events.py)")
+    kind: str = Field(description="a declared event kind (engine, epidemic, MSEL or a subject)")
     where: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="details (or agent/entity) that must match"
     )
