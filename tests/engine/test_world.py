@@ -35,11 +35,10 @@ def test_pause_restores_after_an_error_and_keeps_a_disabled_collector_off() -> N
 @pytest.mark.parametrize("length", ["three-days", pytest.param("flagship", marks=pytest.mark.slow)])
 def test_a_finished_replication_leaves_nothing_alive(flagship, length) -> None:
     """Thousands of replications run in one process: nothing may keep a World alive."""
-    from sim import load_scenario
-    from sim.api import FLAGSHIP, run_drill
-    from tests.subjects._runs import THREE_DAYS
+    from sim.api import run_drill
+    from tests.subjects._runs import short_scenario
 
-    scn = load_scenario(FLAGSHIP, [THREE_DAYS]) if length == "three-days" else flagship
+    scn = short_scenario() if length == "three-days" else flagship
     gc.collect()
     before = {id(o) for o in gc.get_objects() if isinstance(o, World)}  # other tests' fixtures
     result = run_drill(scn, 3)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from sim.report import write_report
 
@@ -98,6 +99,7 @@ def _comparison() -> dict:
     }
 
 
+@pytest.mark.slow  # renders two reports (plots and font subsets, ~5 s)
 def test_comparison_report(tmp_path):
     (tmp_path / "comparison.json").write_text(json.dumps(_comparison()), encoding="utf-8")
     html = write_report(tmp_path, "zh").read_text(encoding="utf-8")
