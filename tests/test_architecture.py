@@ -13,6 +13,7 @@ from pathlib import Path
 
 import grimp
 import networkx as nx
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,6 +46,7 @@ def test_scenario_and_engine_import_nothing_above_them() -> None:
                 ), f"{module} imports {imported}"
 
 
+@pytest.mark.slow  # a subprocess (lint-imports)
 def test_layer_contract_is_kept() -> None:
     lint = Path(sys.executable).with_name("lint-imports")
     done = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True, check=False)

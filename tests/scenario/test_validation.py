@@ -176,6 +176,7 @@ def test_cli_validate_ok() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.slow  # two full flagship runs
 def test_a_retired_contact_setting_is_a_located_deprecation_warning(tmp_path) -> None:
     """'school' and 'other' were accepted but never drawn: they warn, change nothing."""
     import warnings
