@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim import outdir
 from sim.engine.log import EventLog
 from sim.engine.world import World
 from sim.epidemic import contacts
@@ -87,12 +87,15 @@ def scenario_snapshot(scenario: Scenario) -> dict[str, Any]:
 def write_run(result: RunResult, out: Path) -> Path:
     """Write ``events.csv``, ``events.jsonl``, ``summary.json`` and ``scenario.json``.
 
-    Files are written into a temporary sibling directory that replaces ``out``
-    only when everything is written, so a failure leaves no partial output.
+    ``out`` must be new, empty or a previous drill output (see :mod:`sim.outdir`;
+    anything else raises :class:`sim.outdir.OutputDirError` before writing).
+    Files are written into a temporary sibling directory that becomes ``out``
+    only when everything is written, so a failure leaves no partial output; a
+    previous drill output there loses only the files drill wrote.
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    outdir.check_target(out)
+    tmp = outdir.new_directory(out.resolve().parent, out.resolve().name)
     try:
         result.log.write_csv(tmp / "events.csv")
         result.log.write_jsonl(tmp / "events.jsonl")
@@ -103,9 +106,7 @@ def write_run(result: RunResult, out: Path) -> Path:
         (tmp / "summary.json").write_text(
             json.dumps(result.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
+        outdir.install(tmp, out, "run")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

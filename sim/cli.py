@@ -18,6 +18,7 @@ from rich.table import Table
 
 from sim.api import FLAGSHIP, default_out, run_drill, write_run
 from sim.errors import DrillInputError
+from sim.outdir import check_target
 from sim.scenario import ScenarioError, load_scenario
 
 app = typer.Typer(
@@ -86,8 +87,10 @@ def run(
     if seed is not None and seed < 0:
         raise BadInput("--seed must be >= 0")
     scn = load_scenario(scenario or FLAGSHIP, plan or [])
+    target = out or default_out(scn, scn.meta.seed if seed is None else seed)
+    check_target(target)  # before the run: refuse a directory drill did not write
     result = run_drill(scn, seed)
-    target = write_run(result, out or default_out(scn, result.seed))
+    target = write_run(result, target)
     html = None if no_report else _write_report(target, lang)
     if as_json:
         typer.echo(json.dumps(result.summary, ensure_ascii=False, indent=2))
@@ -132,6 +135,8 @@ def play(
     if seed is not None and seed < 0:
         raise BadInput("--seed must be >= 0")
     scn = load_scenario(scenario, plan or [])
+    if out is not None:
+        check_target(out)  # before the session: refuse a directory drill did not write
     if answers is not None:
         sheet = load_answers(answers, scn)
         result = play_drill(scn, seed, answers=sheet)

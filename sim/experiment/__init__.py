@@ -14,12 +14,11 @@ Public API (the ``drill compare`` and ``drill sweep`` commands are thin calls):
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sim import outdir
 from sim.experiment.analysis import analyse
 from sim.experiment.arms import (
     BASELINE,
@@ -32,6 +31,7 @@ from sim.experiment.arms import (
 )
 from sim.experiment.progress import ProgressView, wanted
 from sim.experiment.runner import Interrupted, default_workers, execute
+from sim.experiment.store import FILENAME as STORE
 from sim.experiment.sweep import analyse_sweep
 
 __all__ = [
@@ -74,11 +74,11 @@ def parse_precision(args: Sequence[str]) -> list[tuple[str | None, float]]:
 def write_comparison(doc: dict[str, Any], out: Path) -> Path:
     """Write ``comparison.json`` atomically (write a temporary file, then rename)."""
     out = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=".comparison.", dir=out)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, ensure_ascii=False, indent=1)
-        fh.write("\n")
-    os.replace(tmp, out / COMPARISON)
+    with outdir.staging(out) as staged:
+        with (staged / COMPARISON).open("w", encoding="utf-8") as fh:
+            json.dump(doc, fh, ensure_ascii=False, indent=1, allow_nan=False)
+            fh.write("\n")
+        outdir.publish(staged, out, "compare", replace=False)
     return out / COMPARISON
 
 
@@ -99,6 +99,8 @@ def _run(
     seed = arms[0].scenario.meta.seed if seed is None else int(seed)
     if seed < 0:
         raise ExperimentError("--seed must be >= 0")
+    outdir.prepare(out, kind)
+    outdir.record(out, kind, [STORE, f"{STORE}-wal", f"{STORE}-shm"])
     with ProgressView(wanted(quiet), objective) as view:
         store = execute(
             arms,

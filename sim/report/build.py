@@ -20,6 +20,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from sim import outdir
 from sim.engine.log import EventLog
 from sim.errors import DrillInputError
 from sim.evaluation.findings import evaluate_findings
@@ -493,7 +494,13 @@ def _pct(row: dict[str, Any] | None) -> Cell:
 
 
 def write_report(directory: Path, lang: str = "zh") -> Path:
-    """Write ``report.html`` and ``report.md`` (and plots) into ``directory``; return the HTML."""
+    """Write ``report.html`` and ``report.md`` (and plots) into ``directory``; return the HTML.
+
+    The whole report is rendered first and written into a staging directory,
+    then moved into place file by file and listed in the directory's drill
+    manifest (:mod:`sim.outdir`): a report that fails leaves the directory as it
+    was, and no file is ever left half-written.
+    """
     from sim.report.html import render_html
     from sim.report.markdown import render_markdown
 
@@ -502,21 +509,26 @@ def write_report(directory: Path, lang: str = "zh") -> Path:
     directory = Path(directory)
     if not directory.is_dir():
         raise ReportInputError(f"{directory}: not a directory")
+    files: dict[str, str | bytes] = {}
     if (directory / "comparison.json").exists():
+        kind = "compare"
         report = comparison_report(directory, lang)
     else:
+        kind = "run"
         report, evaluation = run_report(directory, lang)
-        (directory / "improvement_plan.csv").write_text(
-            plan_csv(evaluation["improvement_plan"]), encoding="utf-8"
-        )
-        (directory / "findings.json").write_text(
-            json.dumps(evaluation, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-    plot_dir = directory / "plots"
-    plot_dir.mkdir(exist_ok=True)
+        files["improvement_plan.csv"] = plan_csv(evaluation["improvement_plan"])
+        files["findings.json"] = json.dumps(evaluation, ensure_ascii=False, indent=2) + "\n"
     for stem, png in report.figures.items():
-        (plot_dir / f"{stem}.png").write_bytes(png)
-    html = directory / "report.html"
-    html.write_text(render_html(report), encoding="utf-8")
-    (directory / "report.md").write_text(render_markdown(report), encoding="utf-8")
-    return html
+        files[f"plots/{stem}.png"] = png
+    files["report.html"] = render_html(report)
+    files["report.md"] = render_markdown(report)
+    with outdir.staging(directory) as staged:
+        for name, content in files.items():
+            path = staged / name
+            path.parent.mkdir(exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        outdir.publish(staged, directory, kind, replace=False)
+    return directory / "report.html"
