@@ -22,6 +22,7 @@ names drill writes (:data:`LEGACY_FILES` and ``plots/*.png``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -172,10 +173,8 @@ def _remove(out: Path, names: Iterable[str]) -> None:
             path.unlink(missing_ok=True)
             parents.update(p for p in path.parents if out in p.parents)
     for parent in sorted(parents, key=lambda p: len(p.parts), reverse=True):
-        try:
+        with contextlib.suppress(OSError):  # not empty: something else lives there
             parent.rmdir()
-        except OSError:
-            pass  # not empty: something else lives there
 
 
 def _files_under(root: Path) -> list[str]:

@@ -39,7 +39,7 @@ def test_cwd_its_ancestors_and_root_are_refused(result, tmp_path, monkeypatch, t
     work.mkdir()
     (work / "thesis.tex").write_text("years of work")
     monkeypatch.chdir(work)
-    with pytest.raises(OutputDirError, match="refusing|empty"):
+    with pytest.raises(OutputDirError, match=r"refusing|empty"):
         write_run(result, Path(target) if target else target)
     assert (work / "thesis.tex").read_text() == "years of work"
     assert sorted(os.listdir(work)) == ["thesis.tex"]
