@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import outdir
+from sim.budget import check_memory
 from sim.engine.log import EventLog
 from sim.engine.world import World
 from sim.epidemic import contacts
@@ -63,9 +64,11 @@ def run_drill(
 
     ``seed`` defaults to the scenario's own; the same scenario and seed always
     give the same event log.  Without ``facilitator`` the drill is scripted;
-    ``drill play`` passes its console or a recorded answer sheet.
+    ``drill play`` passes its console or a recorded answer sheet.  A run that
+    would not fit in memory is refused first (:func:`sim.budget.check_memory`).
     """
     seed = scenario.meta.seed if seed is None else int(seed)
+    check_memory(scenario)
     world = build_world(scenario, seed, facilitator)
     world.run(scenario.meta.duration_h)
     msel.finish(world)

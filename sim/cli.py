@@ -20,6 +20,7 @@ from sim.api import FLAGSHIP, default_out, run_drill, write_run
 from sim.errors import DrillInputError
 from sim.outdir import check_target
 from sim.scenario import ScenarioError, load_scenario
+from sim.scenario.limits import MAX_SEED
 
 app = typer.Typer(
     add_completion=False,
@@ -84,8 +85,8 @@ def run(
     ] = False,
 ) -> None:
     """Run one scripted drill; write the event log, summary and after-action report."""
-    if seed is not None and seed < 0:
-        raise BadInput("--seed must be >= 0")
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise BadInput(f"--seed must be within 0 … {MAX_SEED}")
     scn = load_scenario(scenario or FLAGSHIP, plan or [])
     target = out or default_out(scn, scn.meta.seed if seed is None else seed)
     check_target(target)  # before the run: refuse a directory drill did not write
@@ -132,8 +133,8 @@ def play(
     from sim.injects.console import LiveConsole
     from sim.injects.play import Recorder, play_drill
 
-    if seed is not None and seed < 0:
-        raise BadInput("--seed must be >= 0")
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise BadInput(f"--seed must be within 0 … {MAX_SEED}")
     scn = load_scenario(scenario, plan or [])
     if out is not None:
         check_target(out)  # before the session: refuse a directory drill did not write

@@ -12,6 +12,7 @@ import typer
 from sim.epidemic.params import ModelParams
 from sim.epidemic.plot import plot_control
 from sim.epidemic.reference import Outcome, simulate
+from sim.scenario.limits import MAX_RUNS, MAX_SEED
 
 
 def settings(r0s: list[float], traced: list[float], options: dict[str, Any]) -> list[ModelParams]:
@@ -39,10 +40,10 @@ def run_epi(
     bad_input: type[Exception],
 ) -> list[Outcome]:
     """Simulate every (R0, traced) setting with ``runs`` outbreaks; print; plot into ``out``."""
-    if runs < 1:
-        raise bad_input("--runs must be >= 1")
-    if seed < 0:
-        raise bad_input("--seed must be >= 0")
+    if not 1 <= runs <= MAX_RUNS:
+        raise bad_input(f"--runs must be within 1 … {MAX_RUNS:,}")
+    if not 0 <= seed <= MAX_SEED:
+        raise bad_input(f"--seed must be within 0 … {MAX_SEED}")
     try:
         params = settings(r0s, traced, options)
     except ValueError as err:

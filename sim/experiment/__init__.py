@@ -31,8 +31,8 @@ from sim.experiment.arms import (
 )
 from sim.experiment.progress import ProgressView, wanted
 from sim.experiment.runner import Interrupted, default_workers, execute
-from sim.experiment.store import FILENAME as STORE
 from sim.experiment.sweep import analyse_sweep
+from sim.scenario.limits import MAX_SEED
 
 __all__ = [
     "BASELINE",
@@ -97,10 +97,8 @@ def _run(
     precision: Sequence[tuple[str | None, float]] = (),
 ) -> dict[str, Any]:
     seed = arms[0].scenario.meta.seed if seed is None else int(seed)
-    if seed < 0:
-        raise ExperimentError("--seed must be >= 0")
-    outdir.prepare(out, kind)
-    outdir.record(out, kind, [STORE, f"{STORE}-wal", f"{STORE}-shm"])
+    if not 0 <= seed <= MAX_SEED:
+        raise ExperimentError(f"--seed must be within 0 … {MAX_SEED}")
     with ProgressView(wanted(quiet), objective) as view:
         store = execute(
             arms,

@@ -16,6 +16,8 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
+from sim import outdir
+from sim.budget import check_memory, estimate_bytes
 from sim.experiment.arms import Arm, ExperimentError, config_hash
 from sim.experiment.backends import (
     Row,
@@ -26,7 +28,9 @@ from sim.experiment.backends import (
     serial,
 )
 from sim.experiment.seeds import replication_seed
+from sim.experiment.store import FILENAME as STORE
 from sim.experiment.store import Store
+from sim.scenario.limits import MAX_RUNS, MAX_WORKERS
 
 
 class Interrupted(Exception):
@@ -84,11 +88,15 @@ def execute(
     output.  Returns the open store; raises :class:`Interrupted` on Ctrl-C or
     SIGTERM after committing everything finished.
     """
-    if runs < 1:
-        raise ExperimentError("--runs must be at least 1")
-    if workers is not None and workers < 1:
-        raise ExperimentError("--workers must be at least 1")
+    if not 1 <= runs <= MAX_RUNS:
+        raise ExperimentError(f"--runs must be within 1 … {MAX_RUNS:,}")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise ExperimentError(f"--workers must be within 1 … {MAX_WORKERS:,}")
     workers = workers or default_workers()
+    largest = max((a.scenario for a in arms), key=estimate_bytes)
+    check_memory(largest, 1 if scheduler else min(workers, runs * len(arms)))
+    outdir.prepare(out, kind)  # refuses a directory drill did not write, before any work
+    outdir.record(out, kind, [STORE, f"{STORE}-wal", f"{STORE}-shm"])
     store = Store.open(
         out,
         config_hash(arms, seed),

@@ -27,3 +27,12 @@ MAX_HOUSEHOLD = 20.0
 """Largest mean household size."""
 MAX_R0 = 50.0
 """Largest mean offspring number (measles is about 18)."""
+
+# --- limits of experiment and reference-model arguments ---------------------------------
+
+MAX_RUNS = 100_000
+"""Most replications per plan (or reference-model outbreaks per setting)."""
+MAX_WORKERS = 1_024
+"""Most parallel worker processes."""
+MAX_INITIAL_CASES = 5_000
+"""Most initial cases of the reference model (its outbreak cap is 5,000 cases)."""
