@@ -18,6 +18,7 @@ from rich.table import Table
 
 from sim.api import FLAGSHIP, default_out, run_drill, write_run
 from sim.errors import DrillInputError
+from sim.logs import configure_logging
 from sim.outdir import check_target
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.limits import MAX_SEED
@@ -47,11 +48,30 @@ def _check_lang(value: str) -> str:
     return value
 
 
+def _version(value: bool) -> None:
+    if value:
+        from sim import __version__
+
+        typer.echo(f"drill {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="show tracebacks")] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="more diagnostics (-vv: debug)")
+    ] = 0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="errors only: no warnings or progress")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="print the version"),
+    ] = False,
 ) -> None:
     _state["debug"] = debug
+    configure_logging(-1 if quiet else verbose + (1 if debug else 0))
 
 
 @app.command()

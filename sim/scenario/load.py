@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from sim.scenario.ids import id_problems, warn
 from sim.scenario.model import Scenario, reference_problems
 from sim.scenario.schema import PlanInfo
 from sim.scenario.source import Located, Problem, ScenarioError, dotted, load_yaml, overlay
@@ -129,10 +130,11 @@ def load_scenario(path: str | Path, plans: Sequence[str | Path] = ()) -> Scenari
         scenario = Scenario.model_validate(data)
     except ValidationError as err:
         raise ScenarioError(_problems(src, err, _field_names(Scenario))) from None
-    problems = []
+    problems, warnings = id_problems(scenario, src)
     for rel, message in reference_problems(scenario):
         file, line = src.where(rel)
         problems.append(Problem(file, line, dotted(rel), message))
     if problems:
         raise ScenarioError(_dedupe(problems))
+    warn(warnings)
     return scenario
