@@ -22,6 +22,7 @@ from sim.logs import configure_logging
 from sim.outdir import check_target
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.limits import MAX_SEED
+from sim.textsafe import markup
 
 app = typer.Typer(
     add_completion=False,
@@ -273,8 +274,8 @@ def _finish_experiment(doc: dict, out: Path, as_json: bool, lang: str, sweep: bo
         print_sweep(doc, lang, console)
     else:
         print_comparison(doc, lang, console)
-    console.print(("输出目录: " if lang == "zh" else "written to: ") + str(out))
-    console.print(message if built else f"[dim]{message}[/dim]")
+    console.print(("输出目录: " if lang == "zh" else "written to: ") + markup(out))
+    console.print(markup(message) if built else f"[dim]{markup(message)}[/dim]")
 
 
 @app.command()
@@ -378,7 +379,7 @@ def _print_summary(summary: dict, target: Path, lang: str) -> None:
     console = Console()
     zh = lang == "zh"
     console.print(
-        f"[bold]{summary['title'][lang]}[/bold]  seed={summary['seed']}  "
+        f"[bold]{markup(summary['title'][lang])}[/bold]  seed={summary['seed']}  "
         + (f"事件 {summary['events']} 条" if zh else f"{summary['events']} events")
     )
     inf, con = summary["infections"], summary["contacts"]
@@ -398,9 +399,15 @@ def _print_summary(summary: dict, target: Path, lang: str) -> None:
         table.add_column(col)
     for o in summary["objectives"]:
         achieved = "—" if o["achieved_h"] is None else f"{o['achieved_h']:.1f}"
-        table.add_row(o["title"][lang], o["subject"], f"{o['standard_h']:g}", achieved, o["rating"])
+        table.add_row(
+            markup(o["title"][lang]),
+            markup(o["subject"]),
+            f"{o['standard_h']:g}",
+            achieved,
+            markup(o["rating"]),
+        )
     console.print(table)
-    console.print(("输出目录: " if zh else "written to: ") + str(target))
+    console.print(("输出目录: " if zh else "written to: ") + markup(target))
 
 
 def main() -> None:

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sim import csvsafe
+
 ACTIONS: dict[str, dict[str, str]] = {
     "queue": {
         "poete": "Organization",
@@ -172,10 +174,13 @@ def build_plan(
 
 
 def plan_csv(rows: list[dict[str, Any]]) -> str:
-    """The improvement plan as CSV text (UTF-8, header row, one row per finding)."""
+    """The improvement plan as CSV text (UTF-8, header row, one row per finding).
+
+    Text cells cannot become spreadsheet formulas (:mod:`sim.csvsafe`).
+    """
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: r[k] for k in COLUMNS})
+        writer.writerow({k: csvsafe.cell(r[k]) for k in COLUMNS})
     return buf.getvalue()

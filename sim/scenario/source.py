@@ -80,6 +80,8 @@ def dotted(path: Path_) -> str:
 _NON_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters (all but tab and newline) that text values must not hold."""
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 
@@ -113,6 +115,16 @@ def _scalar(node: yaml.ScalarNode, path: Path_, file: str) -> Any:
             "write the plain number, or quote it if it is text",
         )
     value = _Loader("").construct_object(node, deep=True)
+    if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad is not None:
+            raise _fail(
+                file,
+                line,
+                path,
+                f"text holds the control character U+{ord(bad.group()):04X}; "
+                "remove it (an escape such as \\e in a quoted string writes one)",
+            )
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
     if not math.isfinite(value):
