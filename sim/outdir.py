@@ -266,3 +266,20 @@ def install(staged: Path, out: Path, kind: str) -> None:
         return
     publish(staged, out, kind, replace=True)
     shutil.rmtree(staged, ignore_errors=True)
+
+
+def write_atomic(path: Path, data: bytes | str) -> Path:
+    """Write one file whole or not at all (a temporary sibling renamed over ``path``),
+    with the mode the umask gives; for files drill writes outside an output directory."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+        _share(Path(tmp), directory=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

@@ -157,3 +157,20 @@ def test_prepare_clears_another_kind_but_keeps_user_files(result, tmp_path):
     prepare(out, "compare")
     assert sorted(os.listdir(out)) == [MANIFEST, "notes.md"]
     assert manifest(out) == ("compare", [])
+
+
+def test_write_atomic_replaces_whole_or_not_at_all(tmp_path, monkeypatch):
+    from sim import outdir
+
+    target = tmp_path / "network.png"
+    outdir.write_atomic(target, b"old")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~outdir.umask()
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outdir.os, "replace", full)
+    with pytest.raises(OSError):
+        outdir.write_atomic(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert sorted(os.listdir(tmp_path)) == ["network.png"]
