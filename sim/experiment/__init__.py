@@ -14,6 +14,7 @@ Public API (the ``drill compare`` and ``drill sweep`` commands are thin calls):
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -65,10 +66,21 @@ def parse_precision(args: Sequence[str]) -> list[tuple[str | None, float]]:
             h = float(value)
         except ValueError:
             raise ExperimentError(f"--precision {arg}: expected H or METRIC=H") from None
-        if h <= 0:
-            raise ExperimentError(f"--precision {arg}: the half-width must be > 0")
+        if not math.isfinite(h) or h <= 0:
+            raise ExperimentError(f"--precision {arg}: the half-width must be a number > 0")
         out.append((name or None, h))
     return out
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinity as ``null``: ``comparison.json`` is strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def write_comparison(doc: dict[str, Any], out: Path) -> Path:
@@ -76,7 +88,7 @@ def write_comparison(doc: dict[str, Any], out: Path) -> Path:
     out = Path(out)
     with outdir.staging(out) as staged:
         with (staged / COMPARISON).open("w", encoding="utf-8") as fh:
-            json.dump(doc, fh, ensure_ascii=False, indent=1, allow_nan=False)
+            json.dump(_finite(doc), fh, ensure_ascii=False, indent=1, allow_nan=False)
             fh.write("\n")
         outdir.publish(staged, out, "compare", replace=False)
     return out / COMPARISON
