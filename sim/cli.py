@@ -17,12 +17,12 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.api import FLAGSHIP, default_out, run_drill, write_run
-from sim.errors import DrillInputError
+from sim.errors import DrillInputError, RunStopped
 from sim.logs import configure_logging
 from sim.outdir import check_target
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.limits import MAX_SEED
-from sim.textsafe import markup
+from sim.textsafe import markup, plain
 
 app = typer.Typer(
     add_completion=False,
@@ -423,6 +423,9 @@ def main() -> None:
     except (BadInput, DrillInputError) as err:
         print(f"drill: error: {err}", file=sys.stderr)
         sys.exit(2)
+    except RunStopped as err:
+        print(f"drill: error: {plain(err)}", file=sys.stderr)
+        sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:

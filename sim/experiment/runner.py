@@ -18,8 +18,10 @@ from pathlib import Path
 
 from sim import outdir
 from sim.budget import check_memory, estimate_bytes
+from sim.errors import RunStopped
 from sim.experiment.arms import Arm, ExperimentError, config_hash
 from sim.experiment.backends import (
+    ClusterLost,
     Row,
     batch_size,
     dask_backend,
@@ -139,8 +141,14 @@ def execute(
         raise Interrupted(stored, total, Path(out)) from None
     except BrokenProcessPool:
         store.close()
-        raise RuntimeError(
+        raise RunStopped(
             f"a worker process died; {stored} of {total} replications are stored in {out}; "
             "run the same command with --resume to finish"
+        ) from None
+    except ClusterLost as exc:
+        store.close()
+        raise RunStopped(
+            f"the Dask cluster was lost ({exc}); {stored} of {total} replications are stored "
+            f"in {out}; run the same command with --resume to finish"
         ) from None
     return store
