@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,16 @@ from sim.injects import msel
 from sim.scenario.model import Scenario
 from sim.subjects.registry import SUBJECT_MODULES
 
-FLAGSHIP = Path(__file__).resolve().parent.parent / "scenarios" / "jiangxian-returnee.yaml"
+def bundled_scenarios() -> Path:
+    """The folder of bundled scenarios: ``scenarios/`` at the top of a source checkout
+    (or an editable install), else the copy the wheel carries as package data."""
+    checkout = Path(__file__).resolve().parent.parent / "scenarios"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("sim") / "scenarios"))
+
+
+FLAGSHIP = bundled_scenarios() / "jiangxian-returnee.yaml"
 """The bundled flagship scenario (Jiang County, illustrative)."""
 
 
