@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 import shutil
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from sim.evaluation.summary import summarize
 from sim.injects import msel
 from sim.scenario.model import Scenario
 from sim.subjects.registry import SUBJECT_MODULES
+
 
 def bundled_scenarios() -> Path:
     """The folder of bundled scenarios: ``scenarios/`` at the top of a source checkout

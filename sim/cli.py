@@ -18,6 +18,7 @@ from rich.table import Table
 
 from sim.api import FLAGSHIP, default_out, run_drill, write_run
 from sim.errors import DrillInputError, RunStopped
+from sim.heartbeat import heartbeat, wanted
 from sim.logs import configure_logging
 from sim.outdir import check_target
 from sim.scenario import ScenarioError, load_scenario
@@ -111,7 +112,9 @@ def run(
     scn = load_scenario(scenario or FLAGSHIP, plan or [])
     target = out or default_out(scn, scn.meta.seed if seed is None else seed)
     check_target(target)  # before the run: refuse a directory drill did not write
-    result = run_drill(scn, seed)
+    status = "正在模拟…" if lang == "zh" else "simulating…"
+    with heartbeat(lambda: status, wanted(as_json)):
+        result = run_drill(scn, seed)
     target = write_run(result, target)
     html = None if no_report else _write_report(target, lang)
     if as_json:

@@ -33,6 +33,8 @@ from sim.experiment.arms import (
 from sim.experiment.progress import ProgressView, wanted
 from sim.experiment.runner import Interrupted, default_workers, execute
 from sim.experiment.sweep import analyse_sweep
+from sim.heartbeat import heartbeat
+from sim.heartbeat import wanted as lines_wanted
 from sim.scenario.limits import MAX_SEED
 
 __all__ = [
@@ -111,7 +113,10 @@ def _run(
     seed = arms[0].scenario.meta.seed if seed is None else int(seed)
     if not 0 <= seed <= MAX_SEED:
         raise ExperimentError(f"--seed must be within 0 … {MAX_SEED}")
-    with ProgressView(wanted(quiet), objective) as view:
+    with (
+        ProgressView(wanted(quiet), objective) as view,
+        heartbeat(view.status, lines_wanted(quiet) and not wanted(quiet)),
+    ):
         store = execute(
             arms,
             runs=runs,

@@ -78,3 +78,18 @@ def test_comparison_json_is_strict(stored):
         raise AssertionError(f"non-standard JSON token {token}")
 
     json.loads((stored / "comparison.json").read_text(encoding="utf-8"), parse_constant=strict)
+
+
+def test_comparison_files_follow_the_umask(small, tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "cmp"
+        compare(small, [], runs=1, workers=1, out=out, quiet=True)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755
+    for name in ("comparison.json", FILENAME, ".drill-output.json"):
+        assert stat.S_IMODE((out / name).stat().st_mode) == 0o644, name
