@@ -93,3 +93,12 @@ def test_comparison_files_follow_the_umask(small, tmp_path):
     assert stat.S_IMODE(out.stat().st_mode) == 0o755
     for name in ("comparison.json", FILENAME, ".drill-output.json"):
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o644, name
+
+
+def test_a_statistic_that_is_not_finite_is_written_as_null(tmp_path):
+    from sim.experiment import write_comparison
+    from sim.outdir import prepare
+
+    prepare(tmp_path / "c", "compare")
+    path = write_comparison({"x": float("nan"), "y": [1.0, float("inf")]}, tmp_path / "c")
+    assert json.loads(path.read_text(encoding="utf-8")) == {"x": None, "y": [1.0, None]}

@@ -40,6 +40,36 @@ PLANS = [
     ("r0-1e308", "epidemic:\n  r0: 1.0e+308\n", "out of range", 3),
     ("r0-100", "epidemic:\n  r0: 100\n", "less than or equal", 3),
     ("max-cases-huge", "epidemic:\n  max_cases: 100000000\n", "less than", 3),
+    ("population-huge", "region:\n  population: 60000000\n", "less than or equal", 3),
+    (
+        "community-population-huge",
+        "region:\n  townships:\n    gujiang:\n      communities:\n        xincheng:\n"
+        "          population: 60000000\n",
+        "less than or equal",
+        7,
+    ),
+    (
+        "grid-workers-huge",
+        "region:\n  townships:\n    gujiang:\n      communities:\n        xincheng:\n"
+        "          grid_workers: 200000\n",
+        "less than or equal",
+        7,
+    ),
+    ("beds-huge", "subjects:\n  treatment:\n    beds: 2000000\n", "less than or equal", 4),
+    ("ambulances-true", "subjects:\n  treatment:\n    ambulances: on\n", "valid integer", 4),
+    (
+        "checkpoint-traffic-huge",
+        "subjects:\n  traffic_control:\n    roads:\n      checkpoints:\n        g108_north:\n"
+        "          vehicles_per_day: 2000000\n",
+        "less than or equal",
+        7,
+    ),
+    (
+        "duty-hours-overnight",
+        "agents:\n  cdc:\n    duty: {hours: [22, 6]}\n",
+        "clock hours",
+        3,
+    ),
     ("tag-include", "meta: !include other.yaml\n", "tags", 2),
     ("tag-python", "meta: !!python/object:os.system {}\n", "tags", 2),
     ("deep-nesting", "x: " + "[" * 600 + "]" * 600 + "\n", "nested", 2),
@@ -132,3 +162,13 @@ def test_bounds_do_not_refuse_the_bundled_scenarios(monkeypatch, capsys):
     for path in sorted(FLAGSHIP.parent.glob("*.yaml")):
         code, _, err = drill(monkeypatch, capsys, "validate", path)
         assert code == 0, err
+
+
+@pytest.mark.parametrize("effect", [{"add": 999_999}, {"add": -999_999}, {"set": 999_999}])
+def test_inject_staff_effects_are_bounded(effect):
+    from pydantic import ValidationError
+
+    from sim.injects.schema import StaffEffect
+
+    with pytest.raises(ValidationError, match="100000"):
+        StaffEffect(kind="staff", agent="cdc", **effect)
