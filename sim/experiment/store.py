@@ -84,7 +84,7 @@ class Store:
                 if resume:
                     raise ExperimentError(
                         f"{path}: cannot resume: the scenario, a plan or the seed changed since "
-                        f"this store was written (config {stored[:12]} ≠ {config[:12]}); "
+                        f"this store was written (config {(stored or '')[:12]} ≠ {config[:12]}); "
                         "use another --out or run without --resume to start again"
                     )
                 if damage is None:

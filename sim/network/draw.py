@@ -137,7 +137,21 @@ def draw(
     lang: str = "en",
     load: dict[str, dict[str, float]] | None = None,
 ) -> Path:
-    """Write the network drawing of ``scenario`` to ``path`` (PNG); returns the path."""
+    """Write the network drawing of ``scenario`` to ``path`` (PNG); returns the path.
+
+    Scenario text is drawn as text: ``$`` never starts matplotlib's math mode.
+    """
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return _draw(scenario, analysis, path, lang, load)
+
+
+def _draw(
+    scenario: Scenario,
+    analysis: dict[str, Any],
+    path: Path,
+    lang: str,
+    load: dict[str, dict[str, float]] | None,
+) -> Path:
     lang, family = label_font(lang)
     g = build_graph(scenario)
     h = handoff_graph(g)
