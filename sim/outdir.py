@@ -283,3 +283,17 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def check_file(path: Path) -> None:
+    """Refuse to replace a file drill did not write (for a single drawing written into
+    any directory, e.g. ``network.png``): it must be new or listed in the manifest."""
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        return
+    listed = manifest(path.parent) if path.parent.is_dir() else None
+    if path.is_dir() or listed is None or path.name not in listed[1]:
+        raise OutputDirError(
+            f"{path}: exists and was not written by drill; move it or choose another "
+            "directory (nothing was changed)"
+        )

@@ -73,3 +73,30 @@ def test_run_replaces_its_own_output_and_keeps_notes(work, monkeypatch, capsys):
     code, _, err = drill(monkeypatch, capsys, "run", *SHORT, "--seed", 2, "--out", "r")
     assert code == 0, err
     assert (work / "r" / "notes.md").read_text() == "debrief"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["network", FLAGSHIP, "--lang", "en"],
+        ["epi", "--runs", "2", "--traced", "0", "--traced", "0.5"],
+    ],
+    ids=["network", "epi"],
+)
+def test_drawings_never_replace_a_users_file(work, monkeypatch, capsys, args):
+    photos = work / "photos"
+    photos.mkdir()
+    (photos / "network.png").write_bytes(b"my own drawing")
+    (photos / "p_control_vs_traced.png").write_bytes(b"my own plot")
+    code, _, err = drill(monkeypatch, capsys, *args, "--out", photos)
+    assert code == 2 and "was not written by drill" in one_line(err)
+    assert (photos / "network.png").read_bytes() == b"my own drawing"
+    assert (photos / "p_control_vs_traced.png").read_bytes() == b"my own plot"
+    for _ in range(2):  # into the current directory, then again over drill's own drawing
+        code, _, err = drill(monkeypatch, capsys, *args, "--out", ".")
+        assert code == 0, err
+    from sim.outdir import manifest
+
+    _, files = manifest(work)
+    assert len(files) == 1 and (work / files[0]).stat().st_size > 0
+    assert (work / "budget.xlsx").read_bytes() == b"PK\x03\x04"
