@@ -442,7 +442,8 @@ def main() -> None:
     except Exception as exc:  # the last line of defence of a CLI
         if _state["debug"]:
             raise
-        print(f"drill: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        text = " ".join(plain(exc).split())  # one line, whatever the exception says
+        print(f"drill: error: {type(exc).__name__}: {text}", file=sys.stderr)
         sys.exit(1)
 
 
