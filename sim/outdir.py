@@ -228,6 +228,13 @@ def publish(staged: Path, out: Path, kind: str, *, replace: bool) -> list[str]:
     names = _files_under(staged)
     previous = manifest(out) if out.is_dir() else None
     out.mkdir(parents=True, exist_ok=True)
+    root = out.resolve()
+    for name in names:  # check every destination before moving anything
+        where = (out / name).parent.resolve()
+        if where != root and root not in where.parents:
+            raise OutputDirError(
+                f"{(out / name).parent}: a link out of the output directory {out}; remove it"
+            )
     for name in names:
         target = out / name
         if not target.parent.is_dir():

@@ -63,3 +63,17 @@ def test_a_failing_write_leaves_no_empty_png(run_copy, monkeypatch):
         write_report(run_copy, "en")
     assert _tree(run_copy) == before
     assert MANIFEST in before
+
+
+def test_a_link_out_of_the_directory_is_not_followed(run_copy, tmp_path):
+    from sim.outdir import OutputDirError
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shutil.rmtree(run_copy / "plots")
+    (run_copy / "plots").symlink_to(elsewhere)
+    before = _tree(run_copy)
+    with pytest.raises(OutputDirError, match="link out of the output directory"):
+        write_report(run_copy, "en")
+    assert list(elsewhere.iterdir()) == []
+    assert _tree(run_copy) == before

@@ -89,3 +89,13 @@ def test_bundled_scenarios_have_no_deprecated_ids(caplog):
         for path in sorted(FLAGSHIP.parent.glob("*.yaml")):
             load_scenario(path)
     assert caplog.records == []
+
+
+def test_quiet_silences_the_warning(tmp_path, monkeypatch, capsys):
+    plan = _plan(
+        tmp_path, '    "old town": {name: x, communities: {c: {name: c, population: 10}}}\n'
+    )
+    code, _, err = drill(monkeypatch, capsys, "-q", "validate", FLAGSHIP, "--plan", plan)
+    assert code == 0 and err == ""
+    code, _, err = drill(monkeypatch, capsys, "validate", FLAGSHIP, "--plan", plan)
+    assert "deprecated id" in err  # and the next command warns again
