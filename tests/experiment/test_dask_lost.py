@@ -129,6 +129,7 @@ def test_unreachable_scheduler_is_bad_input(short, tmp_path, monkeypatch, capsys
         "tcp://127.0.0.1:9",
         "--out",
         tmp_path / "c",
+        "--json",  # no progress lines while it tries
     )
     assert code == 2
     assert "cannot reach the Dask scheduler" in one_line(err)
