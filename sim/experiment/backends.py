@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import socket
 import threading
 import time
 import traceback
@@ -230,6 +231,20 @@ def dask_backend(
 
 CONNECT_TIMEOUT_S = 10
 """Seconds to wait for a Dask scheduler (connecting, closing)."""
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse a ``tcp://HOST:PORT`` scheduler nothing listens at, before any work is done."""
+    scheme, _, rest = address.partition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme != "tcp" or not host or not port.isdigit():
+        return  # other schemes (tls://, …) are left to Dask
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        raise ExperimentError(
+            f"cannot reach the Dask scheduler {address}: {_one_line(exc)}"
+        ) from None
 
 
 class ClusterLost(Exception):

@@ -24,6 +24,7 @@ from sim.experiment.backends import (
     ClusterLost,
     Row,
     batch_size,
+    check_scheduler,
     dask_backend,
     make_batches,
     process_pool,
@@ -97,6 +98,8 @@ def execute(
     workers = workers or default_workers()
     largest = max((a.scenario for a in arms), key=estimate_bytes)
     check_memory(largest, 1 if scheduler else min(workers, runs * len(arms)))
+    if scheduler and scheduler != "local":
+        check_scheduler(scheduler)
     outdir.prepare(out, kind)  # refuses a directory drill did not write, before any work
     outdir.record(out, kind, [STORE, f"{STORE}-wal", f"{STORE}-shm"])
     store = Store.open(

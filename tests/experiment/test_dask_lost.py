@@ -133,3 +133,4 @@ def test_unreachable_scheduler_is_bad_input(short, tmp_path, monkeypatch, capsys
     )
     assert code == 2
     assert "cannot reach the Dask scheduler" in one_line(err)
+    assert not (tmp_path / "c").exists()  # refused before anything was written
