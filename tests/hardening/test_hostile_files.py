@@ -172,3 +172,20 @@ def test_inject_staff_effects_are_bounded(effect):
 
     with pytest.raises(ValidationError, match="100000"):
         StaffEffect(kind="staff", agent="cdc", **effect)
+
+
+@pytest.mark.slow
+def test_values_at_the_limits_run_to_the_end(tmp_path, monkeypatch, capsys):
+    """The staff limit on two rostered agents, with their duty rosters: a bounded run."""
+    plan = _plan(
+        tmp_path,
+        "meta: {duration_h: 48}\ninjects: null\nagents:\n"
+        "  cdc: {staff: 100000, duty: {hours: [8, 18], off_duty_staff: 0}}\n"
+        "  communities: {staff: 100000, duty: {hours: [8, 18], off_duty_staff: 0}}\n",
+    )
+    out = tmp_path / "run"
+    code, _, err = drill(
+        monkeypatch, capsys, "run", FLAGSHIP, "--plan", plan, "--out", out, "--no-report", "--json"
+    )
+    assert code == 0, err
+    assert (out / "summary.json").is_file()
