@@ -34,8 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sim.experiment import compare  # noqa: E402
-from sim.language import load_scenario
-from sim.scenario import load_scenario  # noqa: E402
+from sim.language import load_scenario  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "jiangxian-returnee.yaml"
 PLAN = ROOT / "scenarios" / "plans" / "second-hotel.yaml"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sim import outdir
+from sim.budget import check_memory
 from sim.engine.log import EventLog
 from sim.engine.world import World
 from sim.epidemic import contacts
@@ -17,7 +19,17 @@ from sim.injects import msel
 from sim.scenario.model import Scenario
 from sim.subjects.registry import REGISTRY
 
-FLAGSHIP = Path(__file__).resolve().parent.parent / "scenarios" / "jiangxian-returnee.yaml"
+
+def bundled_scenarios() -> Path:
+    """The folder of bundled scenarios: ``scenarios/`` at the top of a source checkout
+    (or an editable install), else the copy the wheel carries as package data."""
+    checkout = Path(__file__).resolve().parent.parent / "scenarios"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("sim") / "scenarios"))
+
+
+FLAGSHIP = bundled_scenarios() / "jiangxian-returnee.yaml"
 """The bundled flagship scenario (Jiang County, illustrative)."""
 
 
@@ -63,9 +75,11 @@ def run_drill(
 
     ``seed`` defaults to the scenario's own; the same scenario and seed always
     give the same event log.  Without ``facilitator`` the drill is scripted;
-    ``drill play`` passes its console or a recorded answer sheet.
+    ``drill play`` passes its console or a recorded answer sheet.  A run that
+    would not fit in memory is refused first (:func:`sim.budget.check_memory`).
     """
     seed = scenario.meta.seed if seed is None else int(seed)
+    check_memory(scenario)
     world = build_world(scenario, seed, facilitator)
     world.run(scenario.meta.duration_h)
     msel.finish(world)
@@ -87,12 +101,15 @@ def scenario_snapshot(scenario: Scenario) -> dict[str, Any]:
 def write_run(result: RunResult, out: Path) -> Path:
     """Write ``events.csv``, ``events.jsonl``, ``summary.json`` and ``scenario.json``.
 
-    Files are written into a temporary sibling directory that replaces ``out``
-    only when everything is written, so a failure leaves no partial output.
+    ``out`` must be new, empty or a previous drill output (see :mod:`sim.outdir`;
+    anything else raises :class:`sim.outdir.OutputDirError` before writing).
+    Files are written into a temporary sibling directory that becomes ``out``
+    only when everything is written, so a failure leaves no partial output; a
+    previous drill output there loses only the files drill wrote.
     """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    outdir.check_target(out)
+    tmp = outdir.new_directory(out.resolve().parent, out.resolve().name)
     try:
         result.log.write_csv(tmp / "events.csv")
         result.log.write_jsonl(tmp / "events.jsonl")
@@ -103,9 +120,7 @@ def write_run(result: RunResult, out: Path) -> Path:
         (tmp / "summary.json").write_text(
             json.dumps(result.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
+        outdir.install(tmp, out, "run")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

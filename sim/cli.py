@@ -7,6 +7,7 @@ Errors are one readable line each on stderr; ``--debug`` shows the traceback.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import warnings
 from collections.abc import Callable
@@ -19,10 +20,15 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.api import FLAGSHIP, default_out, run_drill, write_run
-from sim.errors import DrillInputError
+from sim.errors import DrillInputError, RunStopped
+from sim.heartbeat import heartbeat, wanted
 from sim.language import load_scenario
+from sim.logs import configure_logging
+from sim.outdir import check_target
 from sim.scenario import ScenarioError
+from sim.scenario.limits import MAX_SEED
 from sim.scenario.source import ScenarioWarning
+from sim.textsafe import markup, plain
 
 app = typer.Typer(
     add_completion=False,
@@ -56,11 +62,30 @@ def _check_lang(value: str) -> str:
     return value
 
 
+def _version(value: bool) -> None:
+    if value:
+        from sim import __version__
+
+        typer.echo(f"drill {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="show tracebacks")] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="more diagnostics (-vv: debug)")
+    ] = 0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="errors only: no warnings or progress")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="print the version"),
+    ] = False,
 ) -> None:
     _state["debug"] = debug
+    configure_logging(-1 if quiet else verbose + (1 if debug else 0))
 
 
 @app.command()
@@ -96,11 +121,15 @@ def run(
 ) -> None:
     """Run one scripted drill; write the event log, summary and after-action report
     (in zh, and in the --lang language beside it)."""
-    if seed is not None and seed < 0:
-        raise BadInput("--seed must be >= 0")
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise BadInput(f"--seed must be within 0 … {MAX_SEED}")
     scn = load_scenario(scenario or FLAGSHIP, plan or [])
-    result = run_drill(scn, seed)
-    target = write_run(result, out or default_out(scn, result.seed))
+    target = out or default_out(scn, scn.meta.seed if seed is None else seed)
+    check_target(target)  # before the run: refuse a directory drill did not write
+    status = "正在模拟…" if lang == "zh" else "simulating…"
+    with heartbeat(lambda: status, wanted(as_json)):
+        result = run_drill(scn, seed)
+    target = write_run(result, target)
     html = None
     if not no_report:
         if lang != "zh":
@@ -149,9 +178,11 @@ def play(
     from sim.live.console import LiveConsole
     from sim.live.play import Recorder, play_drill
 
-    if seed is not None and seed < 0:
-        raise BadInput("--seed must be >= 0")
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise BadInput(f"--seed must be within 0 … {MAX_SEED}")
     scn = load_scenario(scenario, plan or [])
+    if out is not None:
+        check_target(out)  # before the session: refuse a directory drill did not write
     if answers is not None:
         sheet = load_answers(answers, scn)
         result = play_drill(scn, seed, answers=sheet)
@@ -267,8 +298,8 @@ def _finish_experiment(doc: dict, out: Path, as_json: bool, lang: str, sweep: bo
         print_sweep(doc, lang, console)
     else:
         print_comparison(doc, lang, console)
-    console.print(("输出目录: " if lang == "zh" else "written to: ") + str(out))
-    console.print(message if built else f"[dim]{message}[/dim]")
+    console.print(("输出目录: " if lang == "zh" else "written to: ") + markup(out))
+    console.print(markup(message) if built else f"[dim]{markup(message)}[/dim]")
 
 
 @app.command()
@@ -381,7 +412,7 @@ def _print_summary(summary: dict, target: Path, lang: str) -> None:
     console = Console()
     zh = lang == "zh"
     console.print(
-        f"[bold]{summary['title'][lang]}[/bold]  seed={summary['seed']}  "
+        f"[bold]{markup(summary['title'][lang])}[/bold]  seed={summary['seed']}  "
         + (f"事件 {summary['events']} 条" if zh else f"{summary['events']} events")
     )
     inf, con = summary["infections"], summary["contacts"]
@@ -404,14 +435,14 @@ def _print_summary(summary: dict, target: Path, lang: str) -> None:
     for o in summary["objectives"]:
         achieved = "—" if o["achieved_h"] is None else f"{o['achieved_h']:.2f}"
         table.add_row(
-            o["title"][lang],
-            subject(o["subject"], lang),
+            markup(o["title"][lang]),
+            markup(subject(o["subject"], lang)),
             f"{o['standard_h']:g}",
             achieved,
-            o["rating"],
+            markup(o["rating"]),
         )
     console.print(table)
-    console.print(("输出目录: " if zh else "written to: ") + str(target))
+    console.print(("输出目录: " if zh else "written to: ") + markup(target))
 
 
 def _show_warning(
@@ -422,9 +453,10 @@ def _show_warning(
     file: Any = None,
     line: str | None = None,
 ) -> None:
-    """A scenario warning is one located line on stderr, like an error (exit code unchanged)."""
+    """A scenario warning goes to the ``sim`` logger: one located line on stderr, like an
+    error (exit code unchanged), silenced by ``--quiet``."""
     if isinstance(message, ScenarioWarning):
-        print(message.problem, file=sys.stderr)
+        logging.getLogger("sim.scenario").warning("%s", message.problem)
     else:
         _default_showwarning(message, category, filename, lineno, file, line)
 
@@ -435,6 +467,7 @@ _default_showwarning = warnings.showwarning
 def main() -> None:
     """Console entry point: map failures onto exit codes and one-line messages."""
     warnings.showwarning = _show_warning
+    warnings.simplefilter("always", ScenarioWarning)  # every command says it again
     try:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:  # click returns typer.Exit's code without raising
@@ -446,6 +479,9 @@ def main() -> None:
     except (BadInput, DrillInputError) as err:
         print(f"drill: error: {err}", file=sys.stderr)
         sys.exit(2)
+    except RunStopped as err:
+        print(f"drill: error: {plain(err)}", file=sys.stderr)
+        sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
@@ -459,7 +495,8 @@ def main() -> None:
     except Exception as exc:  # the last line of defence of a CLI
         if _state["debug"]:
             raise
-        print(f"drill: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        text = " ".join(plain(exc).split())  # one line, whatever the exception says
+        print(f"drill: error: {type(exc).__name__}: {text}", file=sys.stderr)
         sys.exit(1)
 
 

@@ -16,3 +16,9 @@ class DrillInputError(Exception):
     def lines(self) -> list[str]:
         """One line per problem (a subclass that carries several overrides this)."""
         return [str(self)]
+
+
+class RunStopped(Exception):
+    """A run that stopped for a reason outside its input (a worker process or the
+    Dask cluster was lost); the message says what is stored and how to finish.
+    The command line prints it as one line, exit code 1."""

@@ -55,6 +55,7 @@ def apply() -> None:
             "font.family": "sans-serif",
             "font.sans-serif": [CJK_FAMILY, "DejaVu Sans"],
             "axes.unicode_minus": False,
+            "text.parse_math": False,  # scenario text is text: "$" never opens math mode
             "axes.spines.top": False,
             "axes.spines.right": False,
             "axes.grid": True,

@@ -9,6 +9,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from sim import csvsafe
 from sim.engine.events import EVENT_KINDS
 
 COLUMNS = ("seq", "t", "subject", "agent", "kind", "entity", "details")
@@ -160,21 +161,24 @@ class EventLog:
         return total
 
     def write_csv(self, path: Path) -> None:
+        """The log as CSV; text cells cannot become spreadsheet formulas (:mod:`sim.csvsafe`)."""
         with path.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(COLUMNS)
             for e in self.events:
                 r = e.row()
                 writer.writerow(
-                    [
-                        r["seq"],
-                        f"{r['t']:.6f}",
-                        r["subject"],
-                        r["agent"],
-                        r["kind"],
-                        r["entity"],
-                        json.dumps(r["details"], ensure_ascii=False, sort_keys=True),
-                    ]
+                    csvsafe.row(
+                        [
+                            r["seq"],
+                            f"{r['t']:.6f}",
+                            r["subject"],
+                            r["agent"],
+                            r["kind"],
+                            r["entity"],
+                            json.dumps(r["details"], ensure_ascii=False, sort_keys=True),
+                        ]
+                    )
                 )
 
     def write_jsonl(self, path: Path) -> None:

@@ -12,6 +12,10 @@ import typer
 from sim.epidemic.params import ModelParams
 from sim.epidemic.plot import plot_control
 from sim.epidemic.reference import Outcome, simulate
+from sim.outdir import check_file, record
+from sim.scenario.limits import MAX_RUNS, MAX_SEED
+
+PLOT = "p_control_vs_traced.png"
 
 
 def settings(r0s: list[float], traced: list[float], options: dict[str, Any]) -> list[ModelParams]:
@@ -39,18 +43,21 @@ def run_epi(
     bad_input: type[Exception],
 ) -> list[Outcome]:
     """Simulate every (R0, traced) setting with ``runs`` outbreaks; print; plot into ``out``."""
-    if runs < 1:
-        raise bad_input("--runs must be >= 1")
-    if seed < 0:
-        raise bad_input("--seed must be >= 0")
+    if not 1 <= runs <= MAX_RUNS:
+        raise bad_input(f"--runs must be within 1 … {MAX_RUNS:,}")
+    if not 0 <= seed <= MAX_SEED:
+        raise bad_input(f"--seed must be within 0 … {MAX_SEED}")
     try:
         params = settings(r0s, traced, options)
     except ValueError as err:
         raise bad_input(str(err)) from None
+    if out is not None:
+        check_file(Path(out) / PLOT)  # never replace a file drill did not write
     outcomes = [simulate(p, runs, seed) for p in params]
     plot = None
     if out is not None:
-        plot = plot_control(outcomes, Path(out) / "p_control_vs_traced.png")
+        plot = plot_control(outcomes, Path(out) / PLOT)
+        record(Path(out), "epi", [plot.name])
     if as_json:
         rows = [o.summary() for o in outcomes]
         doc: dict[str, Any] = rows[0] if len(rows) == 1 else {"settings": rows}

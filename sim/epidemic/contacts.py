@@ -31,6 +31,7 @@ from scipy import special
 
 from sim.epidemic.params import DELAYS, PRESETS, ModelParams
 from sim.scenario.distributions import Dist, Gamma, Weibull
+from sim.scenario.limits import MAX_R0
 from sim.scenario.schema import Strict
 from sim.scenario.settings import SETTINGS, check_settings
 
@@ -48,11 +49,13 @@ class EpidemicParams(Strict):
     preset: Literal["hellewell2020", "delta", "omicron_ba2"] = Field(
         default="omicron_ba2", description="strain parameters (docs/model.md gives sources)"
     )
-    r0: float | None = Field(default=None, ge=0, description="overrides the preset's R0")
+    r0: float | None = Field(default=None, ge=0, le=MAX_R0, description="overrides the preset's R0")
     k: float | None = Field(default=None, gt=0, description="overrides the preset's dispersion")
     presymptomatic: float | None = Field(default=None, ge=0, le=1)
     asymptomatic: float | None = Field(default=None, ge=0, le=1)
-    r0_isolated: float = Field(default=0.0, ge=0, description="mean offspring after isolation")
+    r0_isolated: float = Field(
+        default=0.0, ge=0, le=MAX_R0, description="mean offspring after isolation"
+    )
     index_exposure_h: float = Field(
         default=-48.0, le=0, description="when the returnee was infected, hours before the start"
     )
@@ -75,7 +78,9 @@ class EpidemicParams(Strict):
         description="hours from symptom onset to a fever-clinic visit (default: the model's "
         "short onset-to-isolation delay)",
     )
-    max_cases: PositiveInt = Field(default=1000, description="stop generating cases beyond this")
+    max_cases: PositiveInt = Field(
+        default=1000, le=100_000, description="stop generating cases beyond this"
+    )
 
     @model_validator(mode="after")
     def _settings(self) -> EpidemicParams:

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import Field, PositiveFloat, PositiveInt
 
+from sim.scenario.limits import MAX_INITIAL_CASES, MAX_R0
 from sim.scenario.schema import Strict
 
 DELAYS: dict[str, tuple[float, float]] = {
@@ -27,10 +28,12 @@ DELAYS: dict[str, tuple[float, float]] = {
 class ModelParams(Strict):
     """One setting of the reference model (every share within [0, 1])."""
 
-    r0: float = Field(default=2.5, ge=0, description="mean community offspring per case")
+    r0: float = Field(default=2.5, ge=0, le=MAX_R0, description="mean community offspring per case")
     k: PositiveFloat = Field(default=0.16, description="negative-binomial dispersion")
-    r0_isolated: float = Field(default=0.0, ge=0, description="mean offspring after isolation")
-    initial_cases: PositiveInt = 20
+    r0_isolated: float = Field(
+        default=0.0, ge=0, le=MAX_R0, description="mean offspring after isolation"
+    )
+    initial_cases: PositiveInt = Field(default=20, le=MAX_INITIAL_CASES)
     traced: float = Field(default=0.0, ge=0, le=1, description="share of contacts traced")
     delay: Literal["short", "long"] = "short"
     presymptomatic: float = Field(

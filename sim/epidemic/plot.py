@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
 from sim.epidemic.reference import Outcome
+from sim.outdir import write_atomic
 
 
 def plot_control(outcomes: Sequence[Outcome], path: Path, title: str = "") -> Path:
@@ -38,8 +40,7 @@ def plot_control(outcomes: Sequence[Outcome], path: Path, title: str = "") -> Pa
     if title:
         ax.set_title(title, fontsize=10)
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=130)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=130)
     plt.close(fig)
-    return path
+    return write_atomic(Path(path), buf.getvalue())

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sim import csvsafe
 from sim.errors import DrillInputError
 
 ACTIONS: dict[str, dict[str, str]] = {
@@ -307,9 +308,12 @@ def _handoff_label(raw: str, name: Callable[[str], str]) -> str:
 
 
 def plan_csv(headers: list[str], rows: list[list[str]]) -> str:
-    """A table as CSV text (UTF-8, header row): the improvement plan as a planner reads it."""
+    """A table as CSV text (UTF-8, header row): the improvement plan as a planner reads it.
+
+    Text cells cannot become spreadsheet formulas (:mod:`sim.csvsafe`).
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerow([csvsafe.cell(h) for h in headers])
+    writer.writerows([[csvsafe.cell(c) for c in row] for row in rows])
     return buf.getvalue()

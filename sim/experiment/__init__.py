@@ -14,12 +14,12 @@ Public API (the ``drill compare`` and ``drill sweep`` commands are thin calls):
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sim import outdir
 from sim.experiment.analysis import analyse
 from sim.experiment.arms import (
     BASELINE,
@@ -33,6 +33,9 @@ from sim.experiment.arms import (
 from sim.experiment.progress import ProgressView, wanted
 from sim.experiment.runner import Interrupted, default_workers, execute
 from sim.experiment.sweep import analyse_sweep
+from sim.heartbeat import heartbeat
+from sim.heartbeat import wanted as lines_wanted
+from sim.scenario.limits import MAX_SEED
 
 __all__ = [
     "BASELINE",
@@ -65,20 +68,31 @@ def parse_precision(args: Sequence[str]) -> list[tuple[str | None, float]]:
             h = float(value)
         except ValueError:
             raise ExperimentError(f"--precision {arg}: expected H or METRIC=H") from None
-        if h <= 0:
-            raise ExperimentError(f"--precision {arg}: the half-width must be > 0")
+        if not math.isfinite(h) or h <= 0:
+            raise ExperimentError(f"--precision {arg}: the half-width must be a number > 0")
         out.append((name or None, h))
     return out
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN or infinity as ``null``: ``comparison.json`` is strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def write_comparison(doc: dict[str, Any], out: Path) -> Path:
     """Write ``comparison.json`` atomically (write a temporary file, then rename)."""
     out = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=".comparison.", dir=out)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(doc, fh, ensure_ascii=False, indent=1)
-        fh.write("\n")
-    os.replace(tmp, out / COMPARISON)
+    with outdir.staging(out) as staged:
+        with (staged / COMPARISON).open("w", encoding="utf-8") as fh:
+            json.dump(_finite(doc), fh, ensure_ascii=False, indent=1, allow_nan=False)
+            fh.write("\n")
+        outdir.publish(staged, out, "compare", replace=False)
     return out / COMPARISON
 
 
@@ -97,9 +111,12 @@ def _run(
     precision: Sequence[tuple[str | None, float]] = (),
 ) -> dict[str, Any]:
     seed = arms[0].scenario.meta.seed if seed is None else int(seed)
-    if seed < 0:
-        raise ExperimentError("--seed must be >= 0")
-    with ProgressView(wanted(quiet), objective) as view:
+    if not 0 <= seed <= MAX_SEED:
+        raise ExperimentError(f"--seed must be within 0 … {MAX_SEED}")
+    with (
+        ProgressView(wanted(quiet), objective) as view,
+        heartbeat(view.status, lines_wanted(quiet) and not wanted(quiet)),
+    ):
         store = execute(
             arms,
             runs=runs,

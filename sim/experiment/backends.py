@@ -10,9 +10,12 @@ store is keyed by (plan, replication).
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import multiprocessing
 import os
 import signal
+import socket
 import threading
 import time
 import traceback
@@ -21,6 +24,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from typing import Any
 
+from sim.experiment.arms import ExperimentError
 from sim.experiment.metrics import flatten, objective_outcomes
 from sim.scenario import Scenario
 
@@ -158,6 +162,7 @@ def dask_backend(
     processes listening on the loopback interface only.  Workers of a remote
     cluster need ``drill`` installed (the scenario itself is sent to them).
     """
+    _quiet_distributed()
     try:
         import dask
         from dask.distributed import Client, LocalCluster, as_completed
@@ -180,18 +185,25 @@ def dask_backend(
         }
     )
     settings.__enter__()
+    _quiet_distributed()
     cluster = None
-    if scheduler == "local":
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-        )
-        client = Client(cluster)
-    else:
-        client = Client(scheduler)
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            )
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError) as exc:
+        settings.__exit__(None, None, None)
+        raise ExperimentError(
+            f"cannot reach the Dask scheduler {scheduler}: {_one_line(exc)}"
+        ) from None
     futures = []
     try:
         handles = [client.scatter(s, broadcast=True) for s in scenarios]
@@ -199,11 +211,72 @@ def dask_backend(
             client.submit(run_batch, handles[b.arm], b.plan, b.items, pure=False) for b in batches
         ]
         for fut in as_completed(futures):
-            yield fut.result()
+            try:
+                rows = fut.result()
+            except Exception as exc:
+                if not _lost_cluster(exc):
+                    raise
+                raise ClusterLost(_one_line(exc)) from None
+            yield rows
+    except (OSError, TimeoutError) as exc:  # the scheduler went away while submitting
+        raise ClusterLost(_one_line(exc)) from None
     finally:
-        if futures:
-            client.cancel(futures)
-        client.close()
+        with contextlib.suppress(Exception):  # a lost cluster cannot be closed politely
+            if futures:
+                client.cancel(futures)
+            client.close(timeout=CONNECT_TIMEOUT_S)
         if cluster is not None:
-            cluster.close()
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=CONNECT_TIMEOUT_S)
         settings.__exit__(None, None, None)
+
+
+CONNECT_TIMEOUT_S = 10
+"""Seconds to wait for a Dask scheduler (connecting, closing)."""
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse a ``tcp://HOST:PORT`` scheduler nothing listens at, before any work is done."""
+    scheme, _, rest = address.partition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme != "tcp" or not host or not port.isdigit():
+        return  # other schemes (tls://, …) are left to Dask
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        raise ExperimentError(
+            f"cannot reach the Dask scheduler {address}: {_one_line(exc)}"
+        ) from None
+
+
+class ClusterLost(Exception):
+    """The Dask workers or the scheduler went away during the run."""
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(f"{type(exc).__name__}: {exc}".split()).rstrip(":")
+
+
+def _lost_cluster(exc: BaseException) -> bool:
+    """Whether ``exc`` from a Dask future means lost workers or scheduler, not a bug."""
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
+    from distributed.comm.core import CommClosedError
+
+    return isinstance(exc, CancelledError | KilledWorker | CommClosedError | OSError | TimeoutError)
+
+
+def _quiet_distributed() -> None:
+    """Keep Dask's own log records (tracebacks of a lost scheduler) out of the terminal.
+
+    drill reports a lost cluster in one line; with ``-v`` (the ``sim`` logger at
+    INFO or below) Dask's records are shown.  Workers that drill starts inherit
+    the setting through the environment.
+    """
+    verbose = logging.getLogger("sim").getEffectiveLevel() <= logging.INFO
+    if verbose:
+        return
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
+    for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)

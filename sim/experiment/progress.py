@@ -42,6 +42,8 @@ class ProgressView:
         self.errors = 0
         self.progress: Progress | None = None
         self.task: Any = None
+        self.total = 0
+        self.done = 0
 
     def __enter__(self) -> ProgressView:
         if self.enabled:
@@ -69,12 +71,20 @@ class ProgressView:
             self.progress.__exit__(kind, error, trace)
 
     def start(self, total: int, done: int) -> None:
+        self.total, self.done = total, done
         if self.progress is not None:
             self.task = self.progress.add_task(
                 "replications", total=total, completed=done, estimate=""
             )
 
+    def status(self) -> str:
+        """One line for a log: replications stored so far and the running estimate."""
+        text = f"{self.done} of {self.total} replications"
+        estimate = self._estimate()
+        return text + (f"; {estimate}" if estimate else "")
+
     def rows(self, rows: list[dict]) -> None:
+        self.done += len(rows)
         for r in rows:
             if r["status"] != "ok":
                 self.errors += 1

@@ -16,17 +16,24 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
+from sim import outdir
+from sim.budget import check_memory, estimate_bytes
+from sim.errors import RunStopped
 from sim.experiment.arms import Arm, ExperimentError, config_hash
 from sim.experiment.backends import (
+    ClusterLost,
     Row,
     batch_size,
+    check_scheduler,
     dask_backend,
     make_batches,
     process_pool,
     serial,
 )
 from sim.experiment.seeds import replication_seed
+from sim.experiment.store import FILENAME as STORE
 from sim.experiment.store import Store
+from sim.scenario.limits import MAX_RUNS, MAX_WORKERS
 
 
 class Interrupted(Exception):
@@ -84,11 +91,17 @@ def execute(
     output.  Returns the open store; raises :class:`Interrupted` on Ctrl-C or
     SIGTERM after committing everything finished.
     """
-    if runs < 1:
-        raise ExperimentError("--runs must be at least 1")
-    if workers is not None and workers < 1:
-        raise ExperimentError("--workers must be at least 1")
+    if not 1 <= runs <= MAX_RUNS:
+        raise ExperimentError(f"--runs must be within 1 … {MAX_RUNS:,}")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise ExperimentError(f"--workers must be within 1 … {MAX_WORKERS:,}")
     workers = workers or default_workers()
+    largest = max((a.scenario for a in arms), key=estimate_bytes)
+    check_memory(largest, 1 if scheduler else min(workers, runs * len(arms)))
+    if scheduler and scheduler != "local":
+        check_scheduler(scheduler)
+    outdir.prepare(out, kind)  # refuses a directory drill did not write, before any work
+    outdir.record(out, kind, [STORE, f"{STORE}-wal", f"{STORE}-shm"])
     store = Store.open(
         out,
         config_hash(arms, seed),
@@ -131,8 +144,14 @@ def execute(
         raise Interrupted(stored, total, Path(out)) from None
     except BrokenProcessPool:
         store.close()
-        raise RuntimeError(
+        raise RunStopped(
             f"a worker process died; {stored} of {total} replications are stored in {out}; "
             "run the same command with --resume to finish"
+        ) from None
+    except ClusterLost as exc:
+        store.close()
+        raise RunStopped(
+            f"the Dask cluster was lost ({exc}); {stored} of {total} replications are stored "
+            f"in {out}; run the same command with --resume to finish"
         ) from None
     return store

@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS objectives (
 """
 
 
+class StoreDamaged(ExperimentError):
+    """A results store SQLite cannot read, or whose rows are not drill's (exit 2)."""
+
+
 class Store:
     """An open results store; rows are committed as each batch arrives."""
 
@@ -63,18 +67,32 @@ class Store:
         out.mkdir(parents=True, exist_ok=True)
         path = out / FILENAME
         if path.exists():
-            stored = cls._stored_config(path)
-            if stored is not None and stored != config:
+            damage = cls.damage(path)
+            if damage is not None:
+                if resume:
+                    raise StoreDamaged(
+                        f"{path}: the results store is damaged ({damage}), so it cannot be "
+                        "resumed; run again without --resume to start afresh (the damaged "
+                        "store is replaced), or restore the file from a backup"
+                    )
+                print(
+                    f"drill: note: {path} was damaged ({damage}); starting afresh",
+                    file=sys.stderr,
+                )
+            stored = None if damage is not None else cls._stored_config(path)
+            if damage is not None or (stored is not None and stored != config):
                 if resume:
                     raise ExperimentError(
                         f"{path}: cannot resume: the scenario, a plan or the seed changed since "
-                        f"this store was written (config {stored[:12]} ≠ {config[:12]}); "
+                        f"this store was written (config {(stored or '')[:12]} ≠ {config[:12]}); "
                         "use another --out or run without --resume to start again"
                     )
-                print(
-                    f"drill: note: {path} was written by another configuration; starting afresh",
-                    file=sys.stderr,
-                )
+                if damage is None:
+                    print(
+                        f"drill: note: {path} was written by another configuration; "
+                        "starting afresh",
+                        file=sys.stderr,
+                    )
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{path}{suffix}").unlink(missing_ok=True)
         store = cls(path, config)
@@ -96,6 +114,25 @@ class Store:
                     ),
                 )
         return store
+
+    @staticmethod
+    def damage(path: Path) -> str | None:
+        """What is wrong with the store at ``path`` (SQLite's integrity check), or None."""
+        try:
+            db = sqlite3.connect(path)
+            try:
+                rows = db.execute("PRAGMA integrity_check").fetchall()
+                tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+            finally:
+                db.close()
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        if rows != [("ok",)]:
+            return "; ".join(str(r[0]) for r in rows[:3])
+        missing = {"meta", "plans", "replications", "objectives"} - tables
+        if missing and tables:
+            return "missing tables: " + ", ".join(sorted(missing))
+        return None
 
     @staticmethod
     def _stored_config(path: Path) -> str | None:
@@ -145,17 +182,22 @@ class Store:
             "JOIN plans p ON p.id = r.plan WHERE r.rep < ? ORDER BY p.position, r.rep",
             (runs,),
         )
-        return [
-            {
-                "plan": plan,
-                "rep": rep,
-                "seed": seed,
-                "status": status,
-                "metrics": None if metrics is None else json.loads(metrics),
-                "error": error,
-            }
-            for plan, rep, seed, status, metrics, error in cur
-        ]
+        try:
+            return [
+                {
+                    "plan": plan,
+                    "rep": rep,
+                    "seed": seed,
+                    "status": status,
+                    "metrics": None if metrics is None else json.loads(metrics),
+                    "error": error,
+                }
+                for plan, rep, seed, status, metrics, error in cur
+            ]
+        except (json.JSONDecodeError, sqlite3.DatabaseError) as exc:
+            raise StoreDamaged(
+                f"{self.path}: the results store is damaged ({exc}); delete it and run again"
+            ) from None
 
     def close(self) -> None:
         self.db.close()

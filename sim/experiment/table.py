@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.experiment.arms import BASELINE
+from sim.textsafe import markup
 
 KEY_METRICS = ("infections.total", "contacts.identified", "contacts.isolated")
 
@@ -24,7 +25,7 @@ def print_comparison(doc: dict, lang: str, console: Console | None = None) -> No
     zh = lang == "zh"
     plans = [p["id"] for p in doc["plans"]]
     console.print(
-        f"[bold]{doc['title'][lang]}[/bold]  "
+        f"[bold]{markup(doc['title'][lang])}[/bold]  "
         + (
             f"每方案 {doc['runs']} 次重复, seed={doc['seed']}"
             if zh
@@ -40,7 +41,7 @@ def print_comparison(doc: dict, lang: str, console: Console | None = None) -> No
     t.add_column("目标" if zh else "objective")
     t.add_column("时限 h" if zh else "std h", justify="right")
     for p in plans:
-        t.add_column(p, justify="right")
+        t.add_column(markup(p), justify="right")
     for oid, o in doc["objectives"].items():
         cells = []
         for p in plans:
@@ -50,7 +51,7 @@ def print_comparison(doc: dict, lang: str, console: Console | None = None) -> No
             if p != BASELINE and d and d["significant"]:
                 cell += " *"
             cells.append(cell)
-        t.add_row(oid, f"{o['standard_h']:g}", *cells)
+        t.add_row(markup(oid), f"{o['standard_h']:g}", *cells)
     console.print(t)
 
     t = Table(
@@ -60,7 +61,7 @@ def print_comparison(doc: dict, lang: str, console: Console | None = None) -> No
     )
     t.add_column("指标" if zh else "metric")
     for p in plans:
-        t.add_column(p, justify="right")
+        t.add_column(markup(p), justify="right")
     names = [m for m in KEY_METRICS if m in doc["metrics"]]
     names += [
         f"objective.{oid}.achieved_h"
@@ -79,19 +80,20 @@ def print_comparison(doc: dict, lang: str, console: Console | None = None) -> No
                 cell += f"\nΔ {_f(d['mean_diff'], '+.2f')}{_ci(d['ci_low'], d['ci_high'], '+.2f')}"
                 cell += " *" if d["significant"] else ""
             cells.append(cell)
-        t.add_row(m.replace("objective.", "").replace(".achieved_h", " (h)"), *cells)
+        t.add_row(markup(m.replace("objective.", "").replace(".achieved_h", " (h)")), *cells)
     console.print(t)
     console.print("* 差异的95%置信区间不含0" if zh else "* 95% CI of the difference excludes 0")
     if doc["errors"]:
         e = doc["errors"][0]
         console.print(
-            f"[red]{len(doc['errors'])} replications failed[/red]; e.g. plan {e['plan']} "
-            f"seed {e['seed']}: {e['error']} (re-run alone with drill run --seed {e['seed']})"
+            f"[red]{len(doc['errors'])} replications failed[/red]; "
+            f"e.g. plan {markup(e['plan'])} seed {e['seed']}: {markup(e['error'])} "
+            f"(re-run alone with drill run --seed {e['seed']})"
         )
     for row in doc.get("precision", [])[:20]:
         console.print(
-            f"precision: {row['metric']} [{row['plan']}] ±{row['half_width']:.3g} needs "
-            f"{row['needed']} replications (have {row['have']})"
+            f"precision: {markup(row['metric'])} \\[{markup(row['plan'])}] "
+            f"±{row['half_width']:.3g} needs {row['needed']} replications (have {row['have']})"
         )
 
 
@@ -102,7 +104,7 @@ def print_sweep(doc: dict, lang: str, console: Console | None = None) -> None:
     sw = doc["sweep"]
     obj = sw["objective"]
     console.print(
-        f"[bold]{doc['title'][lang]}[/bold]  "
+        f"[bold]{markup(doc['title'][lang])}[/bold]  "
         + (
             f"每个取值 {doc['runs']} 次重复, seed={doc['seed']}"
             if zh
@@ -112,11 +114,11 @@ def print_sweep(doc: dict, lang: str, console: Console | None = None) -> None:
     if doc["errors"]:
         e = doc["errors"][0]
         console.print(
-            f"[red]{len(doc['errors'])} replications failed[/red]; e.g. {e['plan']} "
-            f"seed {e['seed']}: {e['error']}"
+            f"[red]{len(doc['errors'])} replications failed[/red]; e.g. {markup(e['plan'])} "
+            f"seed {e['seed']}: {markup(e['error'])}"
         )
     for par in sw["parameters"]:
-        t = Table(title=f"{par['path']}" + (f" → {obj}" if obj else ""))
+        t = Table(title=markup(f"{par['path']}" + (f" → {obj}" if obj else "")))
         t.add_column("取值" if zh else "value", justify="right")
         if obj:
             t.add_column("p(达标) [95% CI]" if zh else "p(met) [95% CI]", justify="right")
@@ -126,9 +128,9 @@ def print_sweep(doc: dict, lang: str, console: Console | None = None) -> None:
             if not m.endswith(".met")
         ]  # p(met) has its own Wilson column
         for m in outcomes:
-            t.add_column(m.replace("objective.", ""), justify="right")
+            t.add_column(markup(m.replace("objective.", "")), justify="right")
         for pt in par["points"]:
-            cells = [str(pt["value"])]
+            cells = [markup(pt["value"])]
             if obj:
                 cells.append(f"{_f(pt['p_met'], '.0%')}{_ci(pt['ci_low'], pt['ci_high'], '.0%')}")
             for m in outcomes:
@@ -143,7 +145,7 @@ def print_sweep(doc: dict, lang: str, console: Console | None = None) -> None:
                 (f"达标概率≥{target}的最小取值：点估计 {point}；95%置信下界 {sure}")
                 if zh
                 else (
-                    f"smallest value meeting {obj} with p ≥ {target}: {point} (point "
+                    f"smallest value meeting {markup(obj)} with p ≥ {target}: {point} (point "
                     f"estimate); {sure} (Wilson lower bound ≥ target)"
                 )
             )
@@ -152,5 +154,5 @@ def print_sweep(doc: dict, lang: str, console: Console | None = None) -> None:
             console.print(
                 ("敏感性排序 " if zh else "sensitivity ranking ")
                 + f"({metric}): "
-                + "; ".join(f"{b['path']} swing {b['swing']:.3g}" for b in bars)
+                + "; ".join(f"{markup(b['path'])} swing {b['swing']:.3g}" for b in bars)
             )

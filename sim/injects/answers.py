@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from sim.outdir import write_atomic
 from sim.scenario.source import Problem, ScenarioError, dotted, load_yaml
 
 if TYPE_CHECKING:
@@ -56,13 +57,10 @@ class AnswerSheet:
 
     def save(self, path: str | Path) -> Path:
         """Write the sheet as an answer file that :func:`load_answers` reads back."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         text = "# drill play answers (replay with --answers)\n" + yaml.safe_dump(
             self.to_data(), allow_unicode=True, sort_keys=False
         )
-        path.write_text(text, encoding="utf-8")
-        return path
+        return write_atomic(Path(path), text)
 
 
 def load_answers(path: str | Path, scenario: Scenario) -> AnswerSheet:

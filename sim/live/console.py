@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
 from sim.injects.msel import Response
 from sim.live.play import situation
 from sim.report.locale import t
+from sim.textsafe import markup
 
 if TYPE_CHECKING:
     from sim.engine.world import World
@@ -36,7 +36,7 @@ class LiveConsole:
 
     def _ask(self, prompt: str) -> str:
         try:
-            return self.console.input(f"[bold cyan]{escape(prompt)}[/] > ").strip()
+            return self.console.input(f"[bold cyan]{markup(prompt)}[/] > ").strip()
         except EOFError:
             raise KeyboardInterrupt from None
 
@@ -69,12 +69,12 @@ class LiveConsole:
                 if raw.isdigit() and 1 <= int(raw) <= len(ids):
                     raw = ids[int(raw) - 1]
                 if raw not in ids:
-                    self.console.print(f"[red]{escape(self.t('invalid', v=raw))}[/]")
+                    self.console.print(f"[red]{markup(self.t('invalid', v=raw))}[/]")
                     continue
                 response.choice = raw
             label = inject.option(response.choice).label(self.lang)
             chosen = self.t("chosen", o=f"{response.choice} — {label}")
-            self.console.print(f"[green]{escape(chosen)}[/]")
+            self.console.print(f"[green]{markup(chosen)}[/]")
             return response
 
     def show(self, world: World, inject: Inject, called: str | None) -> None:
@@ -89,11 +89,12 @@ class LiveConsole:
         if s.rooms_left is not None:
             grid.add_row(self.t("rooms"), str(s.rooms_left))
         queues = ", ".join(
-            f"{world.scenario.agents[a].name(lang)} {n}" for a, n in sorted(s.queues.items())
+            f"{markup(world.scenario.agents[a].name(lang))} {n}"
+            for a, n in sorted(s.queues.items())
         )
         grid.add_row(self.t("queues"), queues or self.t("none"))
         risks = "; ".join(
-            f"{r['title'](lang)} {r['elapsed_h']:.1f}/{r['standard_h']:g} h "
+            f"{markup(r['title'](lang))} {r['elapsed_h']:.1f}/{r['standard_h']:g} h "
             f"({self.t('breached' if r['status'] == 'breached' else 'at_risk_s')})"
             for r in s.at_risk
         )
@@ -103,16 +104,16 @@ class LiveConsole:
         body.add_column(style="bold")
         body.add_column()
         if inject.target:
-            body.add_row(self.t("target"), world.scenario.agents[inject.target].name(lang))
+            body.add_row(self.t("target"), markup(world.scenario.agents[inject.target].name(lang)))
         if called:
-            body.add_row(self.t("called"), world.scenario.agents[called].name(lang))
-        body.add_row("", escape(inject.message(lang)))
+            body.add_row(self.t("called"), markup(world.scenario.agents[called].name(lang)))
+        body.add_row("", markup(inject.message(lang)))
         for i, option in enumerate(inject.options, start=1):
             delay = f"  (+{option.delay_h:g} h)" if option.delay_h else ""
-            body.add_row(f"{i}. {option.id}", escape(option.label(lang)) + delay)
+            body.add_row(f"{i}. {markup(option.id)}", markup(option.label(lang)) + delay)
         if inject.expected_action is not None:
-            body.add_row(self.t("expected"), f"[dim]{escape(inject.expected_action(lang))}[/]")
+            body.add_row(self.t("expected"), f"[dim]{markup(inject.expected_action(lang))}[/]")
         title = inject.title(lang) if inject.title else inject.id
         self.console.print(
-            Panel(body, title=escape(f"{self.t('inject')} {inject.id} · {title} [{inject.type}]"))
+            Panel(body, title=markup(f"{self.t('inject')} {inject.id} · {title} [{inject.type}]"))
         )

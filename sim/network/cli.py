@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sim import outdir
 from sim.engine.log import EventLog
 from sim.network.analysis import analyse
 from sim.network.draw import draw, load_from_log
@@ -24,6 +25,8 @@ def network_command(
     With ``run_dir`` (a ``drill run`` output directory) the drawing is coloured by
     each agent's load in that run, and the JSON gains a ``load`` section.
     """
+    if out is not None:
+        outdir.check_file(Path(out) / "network.png")  # never replace a file drill did not write
     result = analyse(scenario)
     load = None
     if run_dir is not None:
@@ -31,6 +34,7 @@ def network_command(
         result["load"] = {a: {k: round(v, 6) for k, v in row.items()} for a, row in load.items()}
     if out is not None:
         png = draw(scenario, result, Path(out) / "network.png", lang=lang, load=load)
+        outdir.record(Path(out), "network", [png.name])
         result["drawing"] = str(png)
     if as_json:
         return json.dumps(result, ensure_ascii=False, indent=2)

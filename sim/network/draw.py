@@ -11,6 +11,7 @@ agent's utilisation (busy hours / staff hours) and the label its mean wait.
 
 from __future__ import annotations
 
+import io
 import sys
 import textwrap
 from pathlib import Path
@@ -25,6 +26,7 @@ from matplotlib.patches import Patch
 
 from sim.engine.log import EventLog
 from sim.network.graph import build_graph, handoff_graph
+from sim.outdir import write_atomic
 from sim.scenario.model import Scenario
 
 LAYER_COLOURS = {
@@ -135,7 +137,21 @@ def draw(
     lang: str = "en",
     load: dict[str, dict[str, float]] | None = None,
 ) -> Path:
-    """Write the network drawing of ``scenario`` to ``path`` (PNG); returns the path."""
+    """Write the network drawing of ``scenario`` to ``path`` (PNG); returns the path.
+
+    Scenario text is drawn as text: ``$`` never starts matplotlib's math mode.
+    """
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return _draw(scenario, analysis, path, lang, load)
+
+
+def _draw(
+    scenario: Scenario,
+    analysis: dict[str, Any],
+    path: Path,
+    lang: str,
+    load: dict[str, dict[str, float]] | None,
+) -> Path:
     lang, family = label_font(lang)
     g = build_graph(scenario)
     h = handoff_graph(g)
@@ -263,7 +279,6 @@ def draw(
     )
     ax.set_axis_off()
     fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    return path
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return write_atomic(Path(path), buf.getvalue())

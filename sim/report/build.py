@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sim import outdir
 from sim.evaluation.improvement import plan_csv
 from sim.report import compare_plots
 from sim.report.aar import run_report
@@ -160,9 +161,6 @@ def _pct(row: dict[str, Any] | None) -> Cell:
 
 # --- writing -----------------------------------------------------------------------------
 
-MANIFEST = ".drill-report.json"
-"""The rendered files drill wrote into a directory, so that a rewrite removes only those."""
-
 
 def suffixed(name: str, lang: str, default: str) -> str:
     """``report.html`` in the default language, ``report.en.html`` in another."""
@@ -178,9 +176,11 @@ def write_report(directory: Path, lang: str = "zh", report_date: date | None = N
     Rendered files (``report.html``, ``report.md``, ``improvement_plan.csv``,
     ``plots/*.png``) of a language other than the default (zh) carry ``.<lang>``
     before the extension, so that reports in two languages sit side by side;
-    data files (``findings.json``) are language-neutral.  The files a previous
-    report in the same language wrote are listed in a manifest and replaced; no
-    other file is touched.
+    data files (``findings.json``) are language-neutral.  The whole report is
+    rendered first and written into a staging directory, then moved into place
+    file by file and listed in the directory's drill manifest
+    (:mod:`sim.outdir`): a report that fails leaves the directory as it was, and
+    no other file is touched.
     """
     from sim.report.html import render_html
     from sim.report.markdown import render_markdown
@@ -194,8 +194,10 @@ def write_report(directory: Path, lang: str = "zh", report_date: date | None = N
     name = lambda n: suffixed(n, lang, default)  # noqa: E731
     files: dict[str, bytes] = {}
     if (directory / "comparison.json").exists():
+        kind = "compare"
         report = comparison_report(directory, lang)
     else:
+        kind = "run"
         report, evaluation, (headers, rows) = run_report(directory, lang, report_date)
         files[name("improvement_plan.csv")] = plan_csv(headers, rows).encode("utf-8")
         evaluation.pop("improvement_plan")  # its display text is language-bound: it is in the CSV
@@ -206,22 +208,10 @@ def write_report(directory: Path, lang: str = "zh", report_date: date | None = N
         files[f"plots/{name(stem + '.png')}"] = png
     files[name("report.html")] = render_html(report, plot_name=name).encode("utf-8")
     files[name("report.md")] = render_markdown(report, plot_name=name).encode("utf-8")
-    _replace(directory, lang, files)
+    with outdir.staging(directory) as staged:
+        for rel, content in files.items():
+            path = staged / rel
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(content)
+        outdir.publish(staged, directory, kind, replace=False)
     return directory / name("report.html")
-
-
-def _replace(directory: Path, lang: str, files: dict[str, bytes]) -> None:
-    """Write ``files``; remove what the previous report in ``lang`` wrote and this one does not."""
-    manifest_path = directory / MANIFEST
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        manifest = {}
-    for old in manifest.get(lang, []):
-        if old not in files and old != "findings.json":
-            (directory / old).unlink(missing_ok=True)
-    (directory / "plots").mkdir(exist_ok=True)
-    for rel, data in files.items():
-        (directory / rel).write_bytes(data)
-    manifest[lang] = sorted(files)
-    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", "utf-8")

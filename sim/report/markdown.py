@@ -1,27 +1,52 @@
 """Render a :class:`~sim.report.build.Report` as Markdown next to ``plots/*.png``.
 
-Markdown viewers render inline HTML, so scenario text is escaped here too
-(``<``, ``>``, ``&``), and ``|`` is escaped inside table cells.
+All text in a block comes from the locale table or from the scenario, and is
+escaped so that it is shown, never interpreted: inline HTML (``<``, ``>``,
+``&``), every Markdown punctuation mark that could open a link, image, code
+span, emphasis or table cell, block markers at the start of a line, and bare
+URLs (which GitHub-flavoured viewers link automatically: a word joiner after
+the scheme or ``www`` keeps them text).  The only links in ``report.md`` are
+the renderer's own, to ``plots/*.png``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from sim.report.document import Report
 from sim.report.locale import t
+from sim.textsafe import plain
+
+_PUNCT = re.compile(r"([\\`*_\[\]!|~<>])")
+"""Inline Markdown punctuation (and ``<``/``>``, which could open a tag), backslash-escaped."""
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+"""An ``&`` that would start an HTML entity."""
+_LEADING = re.compile(r"^(\s*)([#+\-=>]|\d+(?=[.)](?:\s|$)))")
+"""What opens a block (heading, list, quote) at the start of text: escaped there."""
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|javascript|data|file|www)(?=[:.])")
+_JOINER = "\u2060"
+
+
+def _lead(marker: str) -> str:
+    return f"{marker}\\" if marker[0].isdigit() else f"\\{marker}"
 
 
 def esc(text: Any) -> str:
-    """Neutralise markup in ``text`` without turning plain ``&`` into ``&amp;``:
-    only ``<`` and ``>`` (which could open a tag) are escaped."""
-    return str(text).replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
+    """``text`` shown literally by any Markdown viewer (on one line), with no HTML
+    entity in the source: ``<``, ``>`` and Markdown punctuation are backslash-escaped,
+    ``&`` only where it would start an entity."""
+    out = plain(text).replace("\n", " ").replace("\t", " ")
+    out = _PUNCT.sub(r"\\\1", out)
+    out = _ENTITY.sub(r"\\&", out)
+    out = _LEADING.sub(lambda m: m.group(1) + _lead(m.group(2)), out)
+    return _AUTOLINK.sub(lambda m: m.group(1)[0] + _JOINER + m.group(1)[1:], out)
 
 
 def _cell(c: Any) -> str:
     text = c[0] if isinstance(c, tuple) else c
-    return esc(text).replace("|", "\\|")
+    return esc(text)  # esc escapes "|" too
 
 
 def _block(b: tuple[Any, ...], plot_name: Callable[[str], str] = str) -> list[str]:

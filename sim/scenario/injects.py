@@ -50,8 +50,10 @@ class StaffEffect(Strict):
 
     kind: Literal["staff"]
     agent: Slug
-    add: int | None = Field(default=None, description="staff added (negative: lost)")
-    set: NonNegativeInt | None = Field(default=None, description="staff from now on")
+    add: int | None = Field(
+        default=None, ge=-100_000, le=100_000, description="staff added (negative: lost)"
+    )
+    set: NonNegativeInt | None = Field(default=None, le=100_000, description="staff from now on")
 
     @model_validator(mode="after")
     def _one(self) -> StaffEffect:

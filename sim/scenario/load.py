@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sim.scenario.checks import Rel, suggest
+from sim.scenario.ids import id_problems
 from sim.scenario.model import Scenario
 from sim.scenario.schema import PlanInfo
 from sim.scenario.source import Located, Problem, ScenarioError, dotted, load_yaml, overlay
@@ -135,8 +136,9 @@ def load(
     """Read, overlay and validate with ``model``; raise :class:`ScenarioError` listing
     every problem, those of the schema first, then those ``references`` finds.
 
-    A valid scenario's ``deprecations`` (retired values that still work) are
-    located and appended to ``notices``.
+    A valid scenario's notices — ids that do not follow the id pattern, and its
+    ``deprecations`` (retired values that still work) — are located and appended
+    to ``notices``.
 
     Plans are applied in the order given.  Each problem names the file and line that
     set the offending value, which may be a plan file.  :func:`sim.load_scenario`
@@ -161,14 +163,15 @@ def load(
         scenario = model.model_validate(data)
     except ValidationError as err:
         raise ScenarioError(_problems(src, err, model)) from None
-    problems = []
+    problems, id_notices = id_problems(scenario, src)
     for rel, message in references(scenario):
         file, line = src.where(rel)
         problems.append(Problem(file, line, dotted(rel), message))
     if problems:
         raise ScenarioError(_dedupe(problems))
-    if deprecations is not None and notices is not None:
-        for rel, message in deprecations(scenario):
+    if notices is not None:
+        notices.extend(id_notices)
+        for rel, message in deprecations(scenario) if deprecations is not None else ():
             file, line = src.where(rel)
             notices.append(Problem(file, line, dotted(rel), message))
     return scenario

@@ -10,8 +10,11 @@ the root model here.
 
 from __future__ import annotations
 
+import functools
+import math
 from datetime import datetime
-from typing import Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import (
     BaseModel,
@@ -25,6 +28,13 @@ from pydantic import (
 )
 
 from sim.scenario.distributions import Dist, Fixed
+from sim.scenario.limits import (
+    MAX_DURATION_H,
+    MAX_HOUSEHOLD,
+    MAX_POPULATION,
+    MAX_SEED,
+    MAX_STAFF,
+)
 
 Layer = Literal["territorial", "departmental", "unit", "individual"]
 AgentKind = Literal[
@@ -42,10 +52,60 @@ AgentKind = Literal[
 Slug = str
 
 
-class Strict(BaseModel):
-    """Base for scenario models: unknown keys are errors, values are immutable."""
+def _bare(annotation: Any) -> Any:
+    """``Annotated[int, ...]`` → ``int``."""
+    return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+@functools.cache
+def _numeric_fields(model: type[BaseModel]) -> frozenset[str]:
+    """Names (and aliases) of the fields of ``model`` that hold one int or float."""
+    out: set[str] = set()
+    for name, info in model.model_fields.items():
+        members = (
+            get_args(info.annotation) if get_origin(info.annotation) in (Union, UnionType) else ()
+        )
+        kinds = {_bare(a) for a in members} - {type(None)} or {_bare(info.annotation)}
+        if kinds <= {int, float}:
+            out.add(info.alias or name)
+    return frozenset(out)
+
+
+def _real(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+class Strict(BaseModel):
+    """Base for scenario models: unknown keys are errors, values are immutable.
+
+    Numbers are finite (``.inf`` and ``.nan`` are refused), a pair of ``hours`` is
+    clock hours within 0 … 24, and a number field
+    never takes ``true``/``false`` (YAML 1.1 reads ``yes`` and ``on`` as booleans,
+    which pydantic would otherwise count as 1).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_as_numbers(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        hours = value.get("hours")
+        if isinstance(hours, list | tuple) and len(hours) == 2:
+            start, end = hours
+            if not (_real(start) and _real(end) and 0 <= start < end <= 24):
+                raise ValueError(
+                    "hours must be clock hours [start, end] with 0 <= start < end <= 24"
+                )
+        numeric = _numeric_fields(cls)
+        if not any(isinstance(value.get(k), bool) for k in numeric):
+            return value
+        # as text the value fails the number check, located at its own key
+        return {
+            k: ("true" if v else "false") if k in numeric and isinstance(v, bool) else v
+            for k, v in value.items()
+        }
 
 
 class Text(Strict):
@@ -73,15 +133,17 @@ class Meta(Strict):
     description: Text | None = None
     illustrative: bool = Field(default=True, description="true unless built from real data")
     start: datetime = Field(description="wall-clock start (ISO 8601 with offset); sim time 0")
-    duration_h: PositiveFloat = Field(description="simulated hours")
-    seed: NonNegativeInt = Field(default=0, description="default random seed")
+    duration_h: PositiveFloat = Field(le=MAX_DURATION_H, description="simulated hours")
+    seed: NonNegativeInt = Field(default=0, le=MAX_SEED, description="default random seed")
     rule_set: str = Field(default="8th-edition", description="protocol edition in force")
 
 
 class Community(Strict):
     name: Text
-    population: PositiveInt = Field(description="residents")
-    grid_workers: NonNegativeInt = Field(default=0, description="网格员 on the community's roster")
+    population: PositiveInt = Field(le=MAX_POPULATION, description="residents")
+    grid_workers: NonNegativeInt = Field(
+        default=0, le=MAX_STAFF, description="网格员 on the community's roster"
+    )
 
 
 class Township(Strict):
@@ -91,12 +153,21 @@ class Township(Strict):
 
 class Region(Strict):
     name: Text
-    population: PositiveInt = Field(description="must equal the sum of the communities")
+    population: PositiveInt = Field(
+        le=MAX_POPULATION, description="must equal the sum of the communities"
+    )
     household_size: Dist = Field(
         default_factory=lambda: Fixed(value=2.8),
         description="persons per household (rounded, at least 1)",
     )
     townships: dict[Slug, Township] = Field(min_length=1, description="by township id")
+
+    @field_validator("household_size")
+    @classmethod
+    def _household(cls, value: Dist) -> Dist:
+        if not value.mean <= MAX_HOUSEHOLD:
+            raise ValueError(f"the mean household size must be at most {MAX_HOUSEHOLD:g}")
+        return value
 
     @model_validator(mode="after")
     def _population_adds_up(self) -> Region:
@@ -113,7 +184,9 @@ class Duty(Strict):
     work (a 24-hour duty officer, say); work arriving then waits for them."""
 
     hours: tuple[float, float] = Field(default=(0.0, 24.0), description="[start, end) clock hours")
-    off_duty_staff: NonNegativeInt = Field(default=0, description="staff on post outside hours")
+    off_duty_staff: NonNegativeInt = Field(
+        default=0, le=MAX_STAFF, description="staff on post outside hours"
+    )
 
     @field_validator("hours")
     @classmethod
@@ -134,7 +207,9 @@ class Agent(Strict):
     name: Text
     kind: AgentKind = Field(description="what sort of organisation")
     layer: Layer = Field(description="four-party responsibility layer (四方责任)")
-    staff: PositiveInt = Field(description="people on duty, each doing one task at a time")
+    staff: PositiveInt = Field(
+        le=MAX_STAFF, description="people on duty, each doing one task at a time"
+    )
     duty: Duty = Field(default_factory=Duty, description="duty roster")
     reports_to: list[Slug] = Field(default_factory=list, description="reporting lines (agent ids)")
     assumption: bool = Field(default=False, description="true when not from a published source")

@@ -7,6 +7,10 @@ plain data, a map from each dotted path to the file and line that set it.
 
 from __future__ import annotations
 
+import math
+import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +18,7 @@ from typing import Any
 import yaml
 
 from sim.errors import DrillInputError
+from sim.scenario.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NUMBER, MAX_SEED, MAX_VALUES
 
 Path_ = tuple[str | int, ...]
 
@@ -80,11 +85,76 @@ def dotted(path: Path_) -> str:
     return out
 
 
+_NON_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters (all but tab and newline) that text values must not hold."""
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
 class _Loader(yaml.SafeLoader):
     """Safe loader that rejects duplicate keys instead of silently keeping the last."""
 
 
-def _walk(node: yaml.Node, path: Path_, file: str, origins: dict) -> Any:
+@dataclass
+class _Walk:
+    """State of one document's conversion: where values came from, how many there are."""
+
+    file: str
+    origins: dict[Path_, tuple[str, int]] = field(default_factory=dict)
+    values: int = 0
+
+
+def _fail(file: str, line: int, path: Path_, message: str) -> ScenarioError:
+    return ScenarioError([Problem(file, line, dotted(path), message)])
+
+
+def _scalar(node: yaml.ScalarNode, path: Path_, file: str) -> Any:
+    """A plain value; YAML 1.1 sexagesimals, infinities, NaN and huge numbers refused."""
+    line = node.start_mark.line + 1
+    if node.tag in (_INT, _FLOAT) and ":" in node.value:
+        raise _fail(
+            file,
+            line,
+            path,
+            f"'{node.value}' is a base-60 number in YAML 1.1; "
+            "write the plain number, or quote it if it is text",
+        )
+    value = _Loader("").construct_object(node, deep=True)
+    if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad is not None:
+            raise _fail(
+                file,
+                line,
+                path,
+                f"text holds the control character U+{ord(bad.group()):04X}; "
+                "remove it (an escape such as \\e in a quoted string writes one)",
+            )
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if not math.isfinite(value):
+        raise _fail(file, line, path, f"'{node.value}': numbers must be finite")
+    if path and path[-1] == "seed":
+        if not 0 <= value <= MAX_SEED:
+            raise _fail(file, line, path, f"a seed must be within 0 … {MAX_SEED} (2^63 - 1)")
+    elif abs(value) > MAX_NUMBER:
+        raise _fail(file, line, path, f"{node.value} is out of range (at most 10^9 in magnitude)")
+    return value
+
+
+def _walk(node: yaml.Node, path: Path_, state: _Walk) -> Any:
+    file, origins = state.file, state.origins
+    state.values += 1
+    if state.values > MAX_VALUES:
+        raise _fail(
+            file,
+            node.start_mark.line + 1,
+            path,
+            f"the document holds more than {MAX_VALUES:,} values once aliases are expanded",
+        )
     origins[path] = (file, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
@@ -105,38 +175,130 @@ def _walk(node: yaml.Node, path: Path_, file: str, origins: dict) -> Any:
                         )
                     ]
                 )
-            out[key] = _walk(value_node, (*path, key), file, origins)
+            out[key] = _walk(value_node, (*path, key), state)
             origins[(*path, key)] = (file, key_node.start_mark.line + 1)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_walk(v, (*path, i), file, origins) for i, v in enumerate(node.value)]
-    return _Loader("").construct_object(node, deep=True)
+        return [_walk(v, (*path, i), state) for i, v in enumerate(node.value)]
+    return _scalar(node, path, file)
 
 
-def load_yaml(path: str | Path, label: str | None = None) -> Located:
-    """Read a YAML file; syntax errors become a located :class:`ScenarioError`."""
-    file = label or str(path)
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _encoding_hint(data: bytes) -> str:
+    """The encoding a non-UTF-8 file is likely in, as advice (or empty)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:200].count(b"\x00") > 20:
+        return "; it looks like UTF-16: save it as UTF-8"
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data.decode("gb18030")
+    except UnicodeDecodeError:
+        return "; save it as UTF-8"
+    return "; it looks like GBK/GB18030 (Chinese Windows): save it as UTF-8"
+
+
+def _read_text(path: Path, file: str) -> str:
+    """The file's text: a regular UTF-8 file of bounded size without control characters."""
+    try:
+        info = path.stat()
     except FileNotFoundError:
         raise ScenarioError([Problem(file, 0, "", "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(file, 0, "", f"cannot read file: {exc}")]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(file, 0, "", f"cannot read file: {exc.strerror}")]) from None
+    if not stat.S_ISREG(info.st_mode):
+        what = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise ScenarioError([Problem(file, 0, "", f"cannot read file: {what}")])
+    if info.st_size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            [Problem(file, 0, "", f"file too large ({info.st_size:,} bytes; at most 4 MiB)")]
+        )
     try:
-        node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError([Problem(file, 0, "", f"cannot read file: {exc.strerror}")]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise ScenarioError([Problem(file, 0, "", "file too large (at most 4 MiB)")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = _line_of(data, exc.start)
+        byte = data[exc.start]
+        raise ScenarioError(
+            [Problem(file, line, "", f"not UTF-8 (byte 0x{byte:02x}){_encoding_hint(data)}")]
+        ) from None
+    bad = _NON_PRINTABLE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        name = unicodedata.name(bad.group(), "control character")
+        raise ScenarioError(
+            [
+                Problem(
+                    file,
+                    line,
+                    "",
+                    f"column {column}: character U+{ord(bad.group()):04X} ({name}) is not "
+                    "allowed in a text file; remove it",
+                )
+            ]
+        )
+    return text
+
+
+def _check_events(text: str, file: str) -> None:
+    """Refuse explicit tags and deep nesting before building anything (iteratively)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        line = event.start_mark.line + 1
+        tag = getattr(event, "tag", None)
+        if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+            raise ScenarioError(
+                [Problem(file, line, "", f"YAML tags such as '{tag}' are not supported")]
+            )
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ScenarioError(
+                    [Problem(file, line, "", f"nested more than {MAX_DEPTH} levels deep")]
+                )
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+
+
+def _yaml_problem(exc: yaml.YAMLError, file: str) -> ScenarioError:
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        raise ScenarioError([Problem(file, line, "", f"YAML syntax error: {msg}")]) from None
-    origins: dict[Path_, tuple[str, int]] = {}
+        return ScenarioError([Problem(file, line, "", f"YAML syntax error: {msg}")])
+    return ScenarioError([Problem(file, 0, "", f"YAML error: {exc}")])
+
+
+def load_yaml(path: str | Path, label: str | None = None) -> Located:
+    """Read a YAML file; every problem becomes a located :class:`ScenarioError`.
+
+    The work is bounded whatever the file holds: only regular files up to
+    :data:`MAX_FILE_BYTES`, UTF-8 without control characters, no tags, at most
+    :data:`MAX_DEPTH` levels and :data:`MAX_VALUES` values after alias expansion,
+    and numbers that are finite and within :data:`MAX_NUMBER` (seeds: :data:`MAX_SEED`).
+    """
+    file = label or str(path)
+    text = _read_text(Path(path), file)
+    try:
+        _check_events(text, file)
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise _yaml_problem(exc, file) from None
     if node is None:
         return Located({}, {(): (file, 1)}, file)
+    state = _Walk(file)
     try:
-        data = _walk(node, (), file, origins)
+        data = _walk(node, (), state)
     except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(file, 0, "", f"YAML error: {exc}")]) from None
-    return Located(data, origins, file)
+        raise _yaml_problem(exc, file) from None
+    return Located(data, state.origins, file)
 
 
 def overlay(base: Located, plan: Located, skip: tuple[str, ...] = ("plan",)) -> Located:

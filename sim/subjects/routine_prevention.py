@@ -50,7 +50,9 @@ class KeyOccupations(Strict):
     agent: str = Field(description="agent that organises the routine screening")
     share: float = Field(default=0.02, ge=0, le=1, description="residents in key occupations")
     interval_days: float = Field(default=2.0, gt=0, description="every 2 days (Yan'an, #66)")
-    pool_size: int = Field(default=20, description="20-in-1 routine pools (Puxian, #64)")
+    pool_size: int = Field(
+        default=20, ge=1, le=1_000, description="20-in-1 routine pools (Puxian, #64)"
+    )
     first_h: float = Field(default=24.0, ge=0)
 
     @model_validator(mode="after")

@@ -72,10 +72,10 @@ class Checkpoint(Strict):
     """One road checkpoint (at most one per road section and direction, #47)."""
 
     name: Text | None = None
-    vehicles_per_day: float = Field(gt=0)
-    staff: PositiveInt = Field(description="officers assigned over all shifts")
-    shifts: PositiveInt = 3
-    staff_per_lane: PositiveInt = 2
+    vehicles_per_day: float = Field(gt=0, le=1_000_000)
+    staff: PositiveInt = Field(le=100_000, description="officers assigned over all shifts")
+    shifts: PositiveInt = Field(default=3, le=24)
+    staff_per_lane: PositiveInt = Field(default=2, le=100_000)
 
 
 class Roads(Strict):
@@ -84,7 +84,9 @@ class Roads(Strict):
     agent: str = Field(description="agent whose officers staff the checkpoints")
     checkpoints: dict[str, Checkpoint] = Field(min_length=1)
     profile: list[float] = Field(default=DEFAULT_PROFILE, min_length=24, max_length=24)
-    check_time_s: float = Field(default=30.0, gt=0, description="seconds per vehicle (#48)")
+    check_time_s: float = Field(
+        default=30.0, gt=0, le=86_400, description="seconds per vehicle (#48)"
+    )
     persons_per_vehicle: float = Field(default=1.6, gt=0)
     risk_share: float = Field(
         default=0.005, ge=0, le=1, description="share of vehicles carrying a risk-area traveller"
@@ -97,7 +99,9 @@ class Roads(Strict):
         default_factory=lambda: {"health_code": 0.02, "no_code": 0.2},
         description="probability a checked risk-area traveller is not recognised",
     )
-    max_queue: int = Field(default=60, ge=0, description="vehicles queued before waving through")
+    max_queue: int = Field(
+        default=60, ge=0, le=100_000, description="vehicles queued before waving through"
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Roads:

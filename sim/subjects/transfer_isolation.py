@@ -44,7 +44,7 @@ class Site(Strict):
     """A centralized quarantine site (集中隔离点)."""
 
     name: Text
-    rooms: PositiveInt
+    rooms: PositiveInt = Field(le=100_000)
     travel_time: Dist = Field(description="hours from pick-up to arrival at this site")
 
 
@@ -57,15 +57,15 @@ class HomeQuarantine(AgentTask):
 class Quarantine(Strict):
     """Period and test days of one role (8th edition: close 14 d, secondary 7 d)."""
 
-    days: PositiveInt
+    days: PositiveInt = Field(le=366)
     test_days: list[PositiveInt] = Field(default_factory=list)
 
 
 class Params(Strict):
     source: str = Field(default="", description="agent handing contacts over (the tracers)")
     team: str = Field(description="agent that drives the transfers (drivers = its staff)")
-    vehicles: PositiveInt
-    seats: PositiveInt = Field(description="people per vehicle and trip")
+    vehicles: PositiveInt = Field(le=100_000)
+    seats: PositiveInt = Field(le=100_000, description="people per vehicle and trip")
     dispatch_time: Dist = Field(description="hours from taking a vehicle to the first pick-up")
     fill_wait_h: float = Field(default=0.5, ge=0, description="longest wait for more passengers")
     disinfection_time: Dist

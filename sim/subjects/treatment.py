@@ -52,8 +52,8 @@ class Params(Strict):
     )
     team: str = Field(description="agent that dispatches the ambulances (医疗救治专班)")
     hospital: str = Field(description="the designated hospital (admits patients)")
-    ambulances: PositiveInt
-    beds: PositiveInt
+    ambulances: PositiveInt = Field(le=100_000)
+    beds: PositiveInt = Field(le=1_000_000)
     dispatch_time: Dist = Field(description="team hours to dispatch an ambulance")
     to_patient_time: Dist = Field(description="hours from dispatch to the patient's door")
     to_hospital_time: Dist = Field(description="hours from the door to the hospital")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sim.outdir import MANIFEST
 from sim.report import write_report
 from sim.report.aar import hours, overview, plain_source
-from sim.report.build import MANIFEST
 from sim.report.names import Names
 from sim.scenario.exercise import Exercise
 from tests.report.conftest import REPORT_DATE

@@ -30,4 +30,4 @@ def test_script_in_title_and_agent_names_is_escaped(tmp_path):
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "<script>" not in md
-    assert "&lt;script&gt;" in md
+    assert "\\<script\\>" in md  # shown literally, backslash-escaped (no HTML entity)

@@ -41,9 +41,11 @@ class Sampling(Strict):
     agents: list[str] = Field(
         min_length=1, description="agents that field the sampling groups (task force, communities)"
     )
-    groups: PositiveInt = Field(description="sampling groups working at once in a county round")
+    groups: PositiveInt = Field(
+        le=100_000, description="sampling groups working at once in a county round"
+    )
     zone_groups: PositiveInt = Field(
-        default=20, description="door-to-door groups for the rounds of one zone"
+        le=100_000, default=20, description="door-to-door groups for the rounds of one zone"
     )
     per_group_per_h: float = Field(default=45.0, gt=0, description="≈ 45 swabs/group/h (#63)")
     hours: tuple[float, float] = Field(
@@ -58,8 +60,8 @@ class Lab(Strict):
     """A laboratory: machines that each run ``tubes_per_run`` tubes in ``run_time`` hours."""
 
     agent: str
-    machines: PositiveInt
-    tubes_per_run: PositiveInt = 94
+    machines: PositiveInt = Field(le=100_000)
+    tubes_per_run: PositiveInt = Field(default=94, le=100_000)
     run_time: Dist = Field(description="hours per machine run, extraction to result")
 
     @property
