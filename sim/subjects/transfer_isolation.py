@@ -34,8 +34,8 @@ from sim.subjects.base import Section, Subject
 
 if TYPE_CHECKING:
     from sim.engine.log import Event, EventLog
-    from sim.scenario.model import Scenario
     from sim.engine.world import World
+    from sim.scenario.model import Scenario
 
 NAME = "transfer_isolation"
 NEIGHBOUR = "neighbouring_county"

@@ -204,7 +204,9 @@ def test_isolation_summary_counts_rooms_held_at_once_and_end_to_end_hours() -> N
     log.append(6.0, "isolated", ti, "tf", "b", mode="central_quarantine", site="hotel")
     log.append(7.0, "quarantine_left", ti, "tf", "a", to="hospital", site="hotel")
     log.append(9.0, "isolated", ti, "tf", "c", mode="central_quarantine", site="hotel")
-    log.append(9.5, "isolated", ti, "tf", "d", mode="central_quarantine", site="neighbouring_county")
+    log.append(
+        9.5, "isolated", ti, "tf", "d", mode="central_quarantine", site="neighbouring_county"
+    )
     log.append(11.0, "isolated", ti, "hq", "case", mode="held_at_home", site="")
     s = transfer_isolation.summarize(scenario(), log)
     assert s["rooms_peak"] == 2  # a left before c came; the neighbour's rooms are not ours
