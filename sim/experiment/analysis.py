@@ -164,7 +164,7 @@ def analyse(
         "confidence": CONFIDENCE,
         "key_outcomes": key_outcomes(arms, per),
         "metric_groups": group_metrics(names, present, ran, differences),
-        "names": scenario_names(base),
+        "names": scenario_names([a.scenario for a in arms]),
         "metrics": metrics,
         "objectives": objectives,
         "differences": differences,
@@ -200,6 +200,7 @@ def key_outcomes(arms: Sequence[Arm], per: dict[str, dict[int, dict]]) -> list[d
             values = key_values(k, per.get(arm.id, {}))
             d = describe(list(values.values()), proportion=False)
             row["by_plan"][arm.id] = {key: d[key] for key in (*STAT_KEYS, "n")}
+            row["by_plan"][arm.id]["values"] = list(values.values())
             if arm.id == BASELINE:
                 continue
             seeds = sorted(set(values) & set(base_values))
@@ -212,11 +213,16 @@ def key_outcomes(arms: Sequence[Arm], per: dict[str, dict[int, dict]]) -> list[d
     return out
 
 
-def scenario_names(scenario: Any) -> dict[str, dict[str, str]]:
-    """The zh/en names of what metric names mention: agents, places, labs, checkpoints."""
+def scenario_names(scenarios: Sequence[Any]) -> dict[str, dict[str, str]]:
+    """The zh/en names of what metric names mention (agents, places, labs, checkpoints),
+    over every arm: a plan may add a laboratory or a site the baseline does not have."""
     from sim.report.names import named_things  # the report's reading of a scenario
 
-    return named_things(scenario.model_dump(mode="json"))
+    out: dict[str, dict[str, str]] = {}
+    for scenario in scenarios:
+        for key, name in named_things(scenario.model_dump(mode="json")).items():
+            out.setdefault(key, name)
+    return out
 
 
 def _precision(
