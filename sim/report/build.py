@@ -199,6 +199,8 @@ def _fmt(x: float, unit: str, sign: str = "") -> str:
     """Hours to 0.1 h; counts whole when large, to 0.1 when small (means of few events)."""
     if unit == "count" and abs(x) >= 100:
         return format(x, f"{sign},.0f")
+    if 0 < abs(x) < 0.05:  # a small difference shows as such, not as "-0.0"
+        return format(x, f"{sign}.2f")
     return format(x, f"{sign}.1f")
 
 

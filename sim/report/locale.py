@@ -459,6 +459,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "work": {"zh": "作业", "en": "work"},
     "waiting": {"zh": "排队", "en": "waiting"},
     "deadline": {"zh": "时限", "en": "deadline"},
+    "timeline_later": {
+        "zh": "（显示前 {h} 小时；此后另有 {n} 项任务未画出）",
+        "en": "(first {h} h shown; {n} later tasks not drawn)",
+    },
     "detected": {"zh": "确诊（按天）", "en": "detected (per day)"},
     "setting_imported": {"zh": "输入", "en": "imported"},
     "setting_household": {"zh": "家庭", "en": "household"},
