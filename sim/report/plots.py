@@ -152,7 +152,7 @@ def timeline(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
     title = t("plot_timeline", lang)
     if later:
         title += "\n" + t("timeline_later", lang, h=f"{window:.0f}", n=later)
-    ax.set_title(title, pad=42, fontsize=11)
+    ax.set_title(title, pad=56, fontsize=11)
     handles: list[Artist] = [Patch(color=colour[s], label=subject_name(s, lang)) for s in subjects]
     handles.append(Patch(color="#cccccc", label=t("waiting", lang)))
     handles += [
