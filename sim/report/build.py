@@ -178,13 +178,16 @@ def _plan_verdict(
 ) -> str:
     """One line per plan: what it makes surely better or worse (fewer is better for
     every key outcome; a higher probability of meeting an objective is better)."""
-    better, worse = [], []
+    better: list[str] = []
+    worse: list[str] = []
     for k in keys:
         sign = _sure(k["vs_baseline"].get(plan))
-        (better if sign < 0 else worse if sign > 0 else []).append(k["label"][lang])
+        if sign:
+            (better if sign < 0 else worse).append(k["label"][lang])
     for o in cmp["objectives"].values():
         sign = _sure(o["by_plan"].get(plan, {}).get("vs_baseline"))
-        (better if sign > 0 else worse if sign < 0 else []).append(o["title"][lang])
+        if sign:
+            (better if sign > 0 else worse).append(o["title"][lang])
     sep = "、" if lang == "zh" else ", "
     parts = []
     if better:
