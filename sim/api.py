@@ -84,11 +84,38 @@ def scenario_snapshot(scenario: Scenario) -> dict[str, Any]:
     return scenario.model_dump(mode="json", by_alias=True)
 
 
+RUN_FILES = ("events.csv", "events.jsonl", "scenario.json", "summary.json")
+"""What :func:`write_run` writes."""
+REPORT_MANIFEST = ".drill-report.json"
+"""The rendered files a report wrote into a run directory, by language (see
+:func:`sim.report.write_report`): what replacing the run may remove."""
+
+
+def _clear_previous(out: Path) -> None:
+    """Remove from ``out`` only what drill wrote there: a previous run's files and the
+    reports listed in the manifest; a file or folder the user added stays."""
+    manifest = out / REPORT_MANIFEST
+    try:
+        listed = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        listed = {}
+    written = {str(f) for files in listed.values() if isinstance(files, list) for f in files}
+    for name in sorted(written | set(RUN_FILES)):
+        path = (out / name).resolve()
+        if path.is_relative_to(out.resolve()) and path.is_file():
+            path.unlink()
+    manifest.unlink(missing_ok=True)
+    plots = out / "plots"
+    if plots.is_dir() and not any(plots.iterdir()):
+        plots.rmdir()
+
+
 def write_run(result: RunResult, out: Path) -> Path:
     """Write ``events.csv``, ``events.jsonl``, ``summary.json`` and ``scenario.json``.
 
-    Files are written into a temporary sibling directory that replaces ``out``
-    only when everything is written, so a failure leaves no partial output.
+    Files are written into a temporary sibling directory first, so a failure leaves
+    the previous output as it was.  A previous run in ``out`` is then replaced: its
+    files and the reports drill wrote about it go, anything the user put there stays.
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -103,9 +130,13 @@ def write_run(result: RunResult, out: Path) -> Path:
         (tmp / "summary.json").write_text(
             json.dumps(result.summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
+        if out.is_dir():
+            _clear_previous(out)
+            for f in tmp.iterdir():
+                f.replace(out / f.name)
+            tmp.rmdir()
+        else:
+            tmp.rename(out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

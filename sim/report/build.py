@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sim.api import REPORT_MANIFEST
 from sim.evaluation.improvement import plan_csv
 from sim.report import compare_plots
 from sim.report.aar import run_report
@@ -281,7 +282,7 @@ def _pct(row: dict[str, Any] | None) -> Cell:
 
 # --- writing -----------------------------------------------------------------------------
 
-MANIFEST = ".drill-report.json"
+MANIFEST = REPORT_MANIFEST
 """The rendered files drill wrote into a directory, so that a rewrite removes only those."""
 
 
