@@ -31,15 +31,3 @@ def investigators_comparison(tmp_path_factory: pytest.TempPathFactory, small: Pa
         small, [PLANS / "more-investigators.yaml"], runs=30, workers=1, out=out, quiet=True
     )
     return doc
-
-
-@pytest.fixture(scope="session")
-def three_plans(tmp_path_factory: pytest.TempPathFactory, short: Path) -> Path:
-    """The three sample plans against the flagship's first three days, 4 paired
-    replications each, serial: a real comparison with every key outcome in it."""
-    from sim.experiment import compare
-
-    out = tmp_path_factory.mktemp("three-plans")
-    plans = ("half-vehicles", "pool-20-mobile-lab", "double-fleet")
-    compare(short, [PLANS / f"{p}.yaml" for p in plans], runs=4, workers=1, out=out, quiet=True)
-    return out
