@@ -300,7 +300,7 @@ def figure(
     legend = ax.legend(
         handles=handles,
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.01),
+        bbox_to_anchor=(0.5, -0.05),
         ncol=4,
         fontsize=8,
         frameon=False,
@@ -314,7 +314,14 @@ def figure(
     )
     ax.set_xlim(-1.08, 1.08)
     ax.set_ylim(-(rows - 1) - 0.55, 0.45)
-    ax.set_axis_off()
+    ax.set_xticks([])
+    ax.set_yticks([-float(r) for r in range(rows)], [str(r) for r in range(rows)])
+    ax.tick_params(left=True, labelleft=True)  # networkx's drawing turns them off
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.grid(False)
+    ax.set_ylabel("隶属层级（级）" if zh else "Reporting level (below the top)", **text_kw)
+    ax.set_xlabel("同级单位" if zh else "Agents at that level", **text_kw)
     fig.tight_layout()
     return fig
 

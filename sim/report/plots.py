@@ -148,6 +148,7 @@ def timeline(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
     ax.set_xlim(0, window)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=14, steps=[1, 2, 3, 6, 10]))
     ax.set_xlabel(t("axis_hours_since", lang))
+    ax.set_ylabel(t("axis_agent", lang))
     later = sum(1 for r in rows if r["start"] > window)
     title = t("plot_timeline", lang)
     if later:
