@@ -98,6 +98,10 @@ def scenario_snapshot(scenario: Scenario) -> dict[str, Any]:
     return scenario.model_dump(mode="json", by_alias=True)
 
 
+RUN_FILES = ("events.csv", "events.jsonl", "scenario.json", "summary.json")
+"""What :func:`write_run` writes."""
+
+
 def write_run(result: RunResult, out: Path) -> Path:
     """Write ``events.csv``, ``events.jsonl``, ``summary.json`` and ``scenario.json``.
 

@@ -28,3 +28,20 @@ def line_of(text: str, needle: str) -> int:
         if needle in line:
             return i
     raise AssertionError(f"{needle!r} not in text")
+
+
+@pytest.fixture(scope="session")
+def three_plans(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three sample plans against the flagship's first three days, 4 paired
+    replications each, serial, with its zh report: a real three-plan comparison
+    with every key outcome in it (the domain and print tests read it)."""
+    from sim.experiment import compare
+    from sim.report import write_report
+    from tests.experiment.common import HERE, PLANS, scenario_with
+
+    short = scenario_with(tmp_path_factory.mktemp("short"), HERE / "short.yaml")
+    out = tmp_path_factory.mktemp("three-plans")
+    plans = ("half-vehicles", "pool-20-mobile-lab", "double-fleet")
+    compare(short, [PLANS / f"{p}.yaml" for p in plans], runs=4, workers=1, out=out, quiet=True)
+    write_report(out, "zh")
+    return out

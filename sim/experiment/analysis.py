@@ -11,7 +11,9 @@ from typing import Any
 
 from sim.experiment.arms import BASELINE, Arm
 from sim.experiment.metrics import is_count_breakdown
+from sim.experiment.outcomes import KEY_OUTCOMES, group_metrics, key_values
 from sim.experiment.stats import (
+    CONFIDENCE,
     bootstrap_median_ci,
     describe,
     newcombe_paired,
@@ -63,7 +65,8 @@ def analyse(
         for arm in arms:
             reps = per.get(arm.id, {})
             values = [v for r in sorted(reps) if (v := _value(reps[r], name)) is not None]
-            entry = {k: describe(values)[k] for k in STAT_KEYS}
+            stats = describe(values, proportion=name.endswith(".met"))
+            entry = {k: stats[k] for k in STAT_KEYS}
             if name.endswith(".achieved_h"):  # skewed delays: a bootstrap CI of the median
                 entry["median_ci_low"], entry["median_ci_high"] = bootstrap_median_ci(values)
             entry["values"] = values
@@ -123,7 +126,9 @@ def analyse(
             ]
             if not pairs:
                 continue
-            d = paired_difference([a for a, _ in pairs], [b for _, b in pairs])
+            d = paired_difference(
+                [a for a, _ in pairs], [b for _, b in pairs], proportion=name.endswith(".met")
+            )
             differences.append(
                 {
                     "plan": arm.id,
@@ -137,6 +142,10 @@ def analyse(
                 }
             )
 
+    ran = [a.id for a in arms if per.get(a.id)]
+    present = {
+        n: {p for p in ran if any(_value(m, n) is not None for m in per[p].values())} for n in names
+    }
     errors = [
         {"plan": r["plan"], "rep": r["rep"], "seed": r["seed"], "error": r["error"]}
         for r in rows
@@ -152,6 +161,10 @@ def analyse(
             for a in arms
         ],
         "replications": {a.id: len(per.get(a.id, {})) for a in arms},
+        "confidence": CONFIDENCE,
+        "key_outcomes": key_outcomes(arms, per),
+        "metric_groups": group_metrics(names, present, ran, differences),
+        "names": scenario_names([a.scenario for a in arms]),
         "metrics": metrics,
         "objectives": objectives,
         "differences": differences,
@@ -160,6 +173,56 @@ def analyse(
     if precision:
         doc["precision"] = _precision(metrics, precision)
     return doc
+
+
+def key_outcomes(arms: Sequence[Arm], per: dict[str, dict[int, dict]]) -> list[dict[str, Any]]:
+    """Per key outcome: each plan's mean with its interval, and plan − baseline paired.
+
+    Levels are counts or hours (≥ 0): their intervals are seeded bootstraps of the
+    mean, which stay within the values; the paired differences are bootstraps of
+    the per-seed differences, within the difference of the domains.
+    """
+    out = []
+    base = per.get(BASELINE, {})
+    for k in KEY_OUTCOMES:
+        base_values = key_values(k, base)
+        if not any(key_values(k, per.get(a.id, {})) for a in arms):
+            continue  # a scenario without that subject
+        row: dict[str, Any] = {
+            "id": k.id,
+            "label": dict(k.label),
+            "unit": k.unit,
+            "domain": [0, None],
+            "by_plan": {},
+            "vs_baseline": {},
+        }
+        for arm in arms:
+            values = key_values(k, per.get(arm.id, {}))
+            d = describe(list(values.values()), proportion=False)
+            row["by_plan"][arm.id] = {key: d[key] for key in (*STAT_KEYS, "n")}
+            row["by_plan"][arm.id]["values"] = list(values.values())
+            if arm.id == BASELINE:
+                continue
+            seeds = sorted(set(values) & set(base_values))
+            if seeds:
+                diff = paired_difference(
+                    [values[r] for r in seeds], [base_values[r] for r in seeds], proportion=False
+                )
+                row["vs_baseline"][arm.id] = diff
+        out.append(row)
+    return out
+
+
+def scenario_names(scenarios: Sequence[Any]) -> dict[str, dict[str, str]]:
+    """The zh/en names of what metric names mention (agents, places, labs, checkpoints),
+    over every arm: a plan may add a laboratory or a site the baseline does not have."""
+    from sim.report.names import named_things  # the report's reading of a scenario
+
+    out: dict[str, dict[str, str]] = {}
+    for scenario in scenarios:
+        for key, name in named_things(scenario.model_dump(mode="json")).items():
+            out.setdefault(key, name)
+    return out
 
 
 def _precision(

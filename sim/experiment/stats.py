@@ -74,23 +74,35 @@ def bootstrap_mean_ci(
     return (float(low), float(high))
 
 
-def mean_interval(values: Values, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """The interval of a mean in its domain: Wilson for 0/1 values, else the bootstrap."""
+def _proportion(proportion: bool | None, *xs: np.ndarray) -> bool:
+    """Whether values are 0/1 outcomes: as told, else guessed from the values (a count
+    that happens to be 0 or 1 in every replication is better told than guessed)."""
+    if proportion is not None:
+        return proportion
+    return all(_binary(x) for x in xs)
+
+
+def mean_interval(
+    values: Values, confidence: float = CONFIDENCE, proportion: bool | None = None
+) -> tuple[float, float]:
+    """The interval of a mean in its domain: Wilson for 0/1 outcomes, else the bootstrap."""
     x = np.asarray(values, dtype=float)
-    if x.size >= 2 and _binary(x):
+    if x.size >= 2 and _proportion(proportion, x):
         w = wilson(int(x.sum()), int(x.size), confidence)
         return (w["ci_low"], w["ci_high"])
     return bootstrap_mean_ci(x, confidence)
 
 
-def describe(values: Values, confidence: float = CONFIDENCE) -> dict:
+def describe(
+    values: Values, confidence: float = CONFIDENCE, proportion: bool | None = None
+) -> dict:
     """``mean, median, p5, p95, ci_low, ci_high, n`` of ``values`` (None when empty);
     the interval is :func:`mean_interval`'s, inside the metric's domain."""
     x = np.asarray(values, dtype=float)
     if x.size == 0:
         keys = ("mean", "median", "p5", "p95", "ci_low", "ci_high")
         return {**dict.fromkeys(keys), "n": 0}
-    low, high = mean_interval(x, confidence)
+    low, high = mean_interval(x, confidence, proportion)
     p5, median, p95 = np.percentile(x, [5, 50, 95])
     return {
         "mean": float(x.mean()),
@@ -112,7 +124,10 @@ def wilson(k: int, n: int, confidence: float = CONFIDENCE) -> dict:
 
 
 def paired_difference(
-    plan: Sequence[float], baseline: Sequence[float], confidence: float = CONFIDENCE
+    plan: Sequence[float],
+    baseline: Sequence[float],
+    confidence: float = CONFIDENCE,
+    proportion: bool | None = None,
 ) -> dict:
     """Mean of ``plan[i] - baseline[i]`` with its interval and whether it excludes 0.
 
@@ -122,7 +137,7 @@ def paired_difference(
     """
     a, b = np.asarray(plan, dtype=float), np.asarray(baseline, dtype=float)
     d = a - b
-    if d.size >= 2 and _binary(a) and _binary(b):
+    if d.size >= 2 and _proportion(proportion, a, b):
         n = newcombe_paired(a.astype(bool), b.astype(bool), confidence)
         return _difference(n["diff"], n["ci_low"], n["ci_high"], int(d.size))
     low, high = bootstrap_mean_ci(d, confidence)

@@ -9,6 +9,7 @@ from sim.experiment.arms import BASELINE
 from sim.textsafe import markup
 
 KEY_METRICS = ("infections.total", "contacts.identified", "contacts.isolated")
+"""Printed when a comparison document has no ``key_outcomes`` (written before them)."""
 
 
 def _f(x: float | None, fmt: str = ".1f") -> str:
@@ -62,7 +63,18 @@ def print_comparison(doc: dict, lang: str, console: Console | None = None) -> No
     t.add_column("指标" if zh else "metric")
     for p in plans:
         t.add_column(markup(p), justify="right")
-    names = [m for m in KEY_METRICS if m in doc["metrics"]]
+    for k in doc.get("key_outcomes", []):  # the verdict's outcomes, in words
+        cells = []
+        for p in plans:
+            s, d = k["by_plan"].get(p) or {}, k["vs_baseline"].get(p)
+            cell = f"{_f(s.get('mean'))}{_ci(s.get('ci_low'), s.get('ci_high'))}"
+            if d is not None:
+                cell += f"\nΔ {_f(d['mean_diff'], '+.2f')}{_ci(d['ci_low'], d['ci_high'], '+.2f')}"
+                cell += " *" if d["significant"] else ""
+            cells.append(cell)
+        unit = " (h)" if k["unit"] == "h" else ""
+        t.add_row(markup(k["label"][lang]) + unit, *cells)
+    names = [] if doc.get("key_outcomes") else [m for m in KEY_METRICS if m in doc["metrics"]]
     names += [
         f"objective.{oid}.achieved_h"
         for oid in doc["objectives"]

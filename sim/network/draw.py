@@ -130,146 +130,183 @@ def _depths(g: nx.MultiDiGraph) -> dict[str, int]:
     return depth
 
 
-def draw(
+ROW_MAX = 7
+"""More agents than this in one reporting row are drawn zig-zag over two lines."""
+
+
+def layered_positions(scenario: Scenario, g: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Agents in rows by reporting depth (the top on row 0), each under its superiors.
+
+    A layout of our own rather than networkx's multipartite one, which orders a
+    row through a set, so that the picture is the same from run to run.
+    """
+    depth = _depths(g)
+    pos: dict[str, tuple[float, float]] = {}
+    agents = list(scenario.agents)
+    for row_no in sorted(set(depth.values())):
+        row = [a for a in agents if depth[a] == row_no]
+        index = {a: i for i, a in enumerate(row)}
+
+        def under(a: str, index: dict[str, int] = index) -> tuple[float, int]:
+            xs = [pos[b][0] for b in scenario.agents[a].reports_to if b in pos]
+            return (sum(xs) / len(xs) if xs else 0.0, index[a])
+
+        row.sort(key=under)  # under their superiors: fewer crossing lines
+        for i, a in enumerate(row):
+            # a long row zig-zags over two lines so that neighbours' names do not touch
+            lift = 0.22 * (1 if i % 2 else -1) if len(row) > ROW_MAX else 0.0
+            pos[a] = ((2 * i - (len(row) - 1)) / max(len(row) - 1, 1), -float(row_no) + lift)
+    return pos
+
+
+def figure(
     scenario: Scenario,
     analysis: dict[str, Any],
-    path: Path,
     lang: str = "en",
     load: dict[str, dict[str, float]] | None = None,
-) -> Path:
-    """Write the network drawing of ``scenario`` to ``path`` (PNG); returns the path.
+    findings: frozenset[str] | set[str] = frozenset(),
+    width: float = 11.0,
+) -> Figure:
+    """The network drawing: the one design of ``drill network`` and the report.
 
-    Scenario text is drawn as text: ``$`` never starts matplotlib's math mode.
+    Each agent is a box around its name (so the name always fits), filled by its
+    layer — or, with ``load``, by its utilisation, the mean wait under the name —
+    and edged by what the analysis found (dashed red: unreachable; red: single
+    point of failure; orange: overloaded).  Handoffs are arrows (red: a single
+    link), reporting lines dashed grey; ``findings`` (agents a report blames) get
+    a red dot.
     """
-    with matplotlib.rc_context({"text.parse_math": False}):
-        return _draw(scenario, analysis, path, lang, load)
-
-
-def _draw(
-    scenario: Scenario,
-    analysis: dict[str, Any],
-    path: Path,
-    lang: str,
-    load: dict[str, dict[str, float]] | None,
-) -> Path:
     lang, family = label_font(lang)
+    zh = lang == "zh"
     g = build_graph(scenario)
     h = handoff_graph(g)
-    depth = _depths(g)
-    for n in h.nodes:
-        h.nodes[n]["row"] = depth[n]
-    pos = nx.multipartite_layout(h, subset_key="row", align="horizontal", scale=1.0)
-    pos = {n: (x, -y) for n, (x, y) in pos.items()}  # the leading group on top
-    fig = Figure(figsize=(16, 10), dpi=120)
+    pos = layered_positions(scenario, g)
+    rows = len({round(y) for _, y in pos.values()})
+    per_row: dict[int, int] = {}
+    for _, y in pos.values():
+        per_row[round(y)] = per_row.get(round(y), 0) + 1
+    widest = max(per_row.values())
+    widest = (widest + 1) // 2 if widest > ROW_MAX else widest
+    fig = Figure(figsize=(width, 1.25 * rows + 1.4), dpi=110)
     ax = fig.subplots()
     text_kw: dict[str, Any] = {"fontfamily": family} if family else {}
     unreachable = {gp["agent"] for gp in analysis["gaps"] if gp["type"] == "unreachable"}
     spof = {r["agent"] for r in analysis["single_points_of_failure"]}
     heavy = {r["agent"] for r in analysis["overloaded"]}
     links = {(r["from"], r["to"]) for r in analysis["single_links"]}
-    plain = [e for e in h.edges if e not in links]
+    reports = [(a, b) for a, ag in scenario.agents.items() for b in ag.reports_to if b in pos]
     nx.draw_networkx_edges(
-        h,
-        pos,
-        edgelist=plain,
-        ax=ax,
-        edge_color="#999999",
-        arrows=True,
-        arrowsize=12,
-        node_size=2200,
-        connectionstyle="arc3,rad=0.08",
+        nx.DiGraph(reports), pos, ax=ax, style="dashed", edge_color="#bbbbbb", arrows=False
     )
-    nx.draw_networkx_edges(
-        h,
-        pos,
-        edgelist=sorted(links),
-        ax=ax,
-        edge_color="#d62728",
-        width=2.0,
-        arrows=True,
-        arrowsize=14,
-        node_size=2200,
-        connectionstyle="arc3,rad=0.08",
-    )
-    nodes = list(h.nodes)
-    if load is None:
-        colours: list[Any] = [LAYER_COLOURS[h.nodes[n]["layer"]] for n in nodes]
-        cmap = None
-    else:
-        colours = [min(load.get(n, {}).get("utilisation", 0.0), 1.0) for n in nodes]
-        cmap = matplotlib.colormaps["YlOrRd"]
-    edge_colours, widths, styles = [], [], []
-    for n in nodes:
-        colour, width, line = (
-            ("#d62728", 3.5, "dashed")
-            if n in unreachable
-            else ("#d62728", 3.0, "solid")
-            if n in spof
-            else ("#333333", 0.8, "solid")
-        )
-        edge_colours.append(colour)
-        widths.append(width)
-        styles.append(line)
-    if heavy:  # an orange outer ring, visible also around a single point of failure
-        nx.draw_networkx_nodes(
+    for edges, colour, lw in (
+        ([e for e in h.edges if e not in links], "#4e79a7", 1.0),
+        (sorted(links), "#d62728", 2.0),
+    ):
+        drawn_edges = nx.draw_networkx_edges(
             h,
             pos,
-            nodelist=sorted(heavy & set(nodes)),
-            node_color="none",
-            node_size=3300,
+            edgelist=edges,
             ax=ax,
-            edgecolors="#ff7f0e",
-            linewidths=3.0,
+            edge_color=colour,
+            width=lw,
+            alpha=0.7,
+            arrows=True,
+            arrowsize=10,
+            node_size=1400,
+            connectionstyle="arc3,rad=0.08",
         )
-    scale = {} if cmap is None else {"cmap": cmap, "vmin": 0.0, "vmax": 1.0}
-    drawn = nx.draw_networkx_nodes(
-        h,
-        pos,
-        nodelist=nodes,
-        node_color=colours,
-        node_size=2200,
-        ax=ax,
-        edgecolors=edge_colours,
-        linewidths=widths,
-        **scale,
-    )
-    drawn.set_linestyle(styles)
-    for n in nodes:
+        for artist in drawn_edges or []:
+            artist.set_zorder(1)
+    cmap = matplotlib.colormaps["YlOrRd"]
+    chars = max(4, min(9, int(60 / max(widest, 1)))) if zh else max(8, int(110 / max(widest, 1)))
+    for n, (x, y) in pos.items():
         name = h.nodes[n][f"name_{lang}"]
-        label = "\n".join(textwrap.wrap(name, 8 if lang == "zh" else 16)[:3])
-        if load is not None:
-            row = load.get(n, {})
-            label += f"\n{row.get('utilisation', 0.0):.0%} · {row.get('mean_wait_h', 0.0):.1f}h"
-        x, y = pos[n]
-        dark = load is not None and load.get(n, {}).get("utilisation", 0.0) > 0.6
-        colour = "white" if dark else "black"
-        ax.text(x, y, label, ha="center", va="center", fontsize=7, color=colour, **text_kw)
-    zh = lang == "zh"
+        label = "\n".join(textwrap.wrap(name, chars)[:3])
+        if load is None:
+            fill: Any = LAYER_COLOURS[h.nodes[n]["layer"]]
+            dark = False
+        else:
+            u = min(load.get(n, {}).get("utilisation", 0.0), 1.0)
+            fill, dark = cmap(u), u > 0.6
+            label += f"\n{u:.0%} · {load.get(n, {}).get('mean_wait_h', 0.0):.1f}h"
+        edge, lw, ls = (
+            ("#d62728", 2.5, "--")
+            if n in unreachable
+            else ("#d62728", 2.5, "-")
+            if n in spof
+            else ("#ff7f0e", 2.5, "-")
+            if n in heavy
+            else ("#555555", 0.8, "-")
+        )
+        box = ax.text(
+            x,
+            y,
+            label,
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="white" if dark else "black",
+            zorder=3,
+            bbox={"boxstyle": "round,pad=0.35", "fc": fill, "ec": edge, "lw": lw, "ls": ls},
+            **text_kw,
+        )
+        if n in findings:  # a red dot on the box's top left corner
+            ax.annotate(
+                "●",
+                xy=(0, 1),
+                xycoords=box,
+                xytext=(-5, 4),
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=10,
+                color="#d62728",
+                zorder=4,
+                annotation_clip=False,
+            )
     handles: list[Any] = []
     if load is None:
         handles += [Patch(color=c, label=LAYER_LABELS[k][lang]) for k, c in LAYER_COLOURS.items()]
     else:
+        scale = matplotlib.cm.ScalarMappable(cmap=cmap, norm=matplotlib.colors.Normalize(0, 1))
         fig.colorbar(
-            drawn,
+            scale,
             ax=ax,
             shrink=0.6,
+            fraction=0.025,
+            pad=0.01,
             label="负荷（忙碌/在岗工时）" if zh else "load (busy / staff hours)",
         )
     handles += [
+        Line2D([], [], color="#4e79a7", label="任务交接" if zh else "handoff"),
+        Line2D([], [], color="#bbbbbb", ls="--", label="隶属关系" if zh else "reports to"),
         Line2D(
-            [],
-            [],
-            color="#d62728",
-            lw=2,
-            ls="--",
-            label="信息无法到达" if zh else "unreachable (gap)",
+            [], [], color="#d62728", lw=2, ls="--", label="信息无法到达" if zh else "unreachable"
         ),
         Line2D(
             [], [], color="#d62728", lw=2, label="单点故障" if zh else "single point of failure"
         ),
         Line2D([], [], color="#ff7f0e", lw=2, label="任务过载" if zh else "overloaded"),
     ]
-    legend = ax.legend(handles=handles, loc="lower left", fontsize=8)
+    if findings:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="#d62728",
+                marker="o",
+                ls="",
+                label="有问题发现" if zh else "has a finding",
+            )
+        )
+    legend = ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.05),
+        ncol=4,
+        fontsize=8,
+        frameon=False,
+    )
     if family:
         for t in legend.get_texts():
             t.set_fontfamily(family)
@@ -277,8 +314,31 @@ def _draw(
     ax.set_title(
         ("责任网络：" if zh else "Responsibility network: ") + title, fontsize=10, **text_kw
     )
-    ax.set_axis_off()
+    ax.set_xlim(-1.08, 1.08)
+    ax.set_ylim(-(rows - 1) - 0.55, 0.45)
+    ax.set_xticks([])
+    ax.set_yticks([-float(r) for r in range(rows)], [str(r) for r in range(rows)])
+    ax.tick_params(left=True, labelleft=True)  # networkx's drawing turns them off
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.grid(False)
+    ax.set_ylabel("隶属层级（级）" if zh else "Reporting level (below the top)", **text_kw)
+    ax.set_xlabel("同级单位" if zh else "Agents at that level", **text_kw)
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    return fig
+
+
+def draw(
+    scenario: Scenario,
+    analysis: dict[str, Any],
+    path: Path,
+    lang: str = "en",
+    load: dict[str, dict[str, float]] | None = None,
+) -> Path:
+    """Write the network drawing of ``scenario`` to ``path`` (PNG, whole or not at all);
+    returns the path.  Scenario text is drawn as text: ``$`` never starts math mode."""
+    with matplotlib.rc_context({"text.parse_math": False}):
+        fig = figure(scenario, analysis, lang, load)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", bbox_inches="tight")
     return write_atomic(Path(path), buf.getvalue())

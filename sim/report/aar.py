@@ -268,8 +268,9 @@ def observation(o: dict[str, Any], found: list[dict[str, Any]], names: Names, la
 
 
 def plain_source(source: str) -> str:
-    """An objective's source without the research notes' cross-references (``#14``, ``§5``)."""
-    text = re.sub(r"\s*\((?:[#§][^)]*)\)", "", source)
+    """An objective's source without the research notes' cross-references (``#14``, ``§5``,
+    ``(seed 002)``): a reader of the report cannot follow them."""
+    text = re.sub(r"\s*\((?:[#§][^)]*|seed \d+)\)", "", source)
     text = re.sub(r"[,;]?\s*[#§]\d+(?:\s*[–-]\s*\d+)?", "", text)
     return text.strip(" ,;")
 

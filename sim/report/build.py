@@ -24,6 +24,7 @@ from sim.report.aar import run_report
 from sim.report.document import Cell, Report, ReportInputError, Section, png_bytes, read_json
 from sim.report.locale import LANGS, t
 from sim.report.locale import subject as subject_name
+from sim.report.metric_labels import metric_label
 
 __all__ = ["Report", "ReportInputError", "Section", "run_report", "write_report"]
 
@@ -31,29 +32,70 @@ __all__ = ["Report", "ReportInputError", "Section", "run_report", "write_report"
 
 
 def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
-    """The report of a comparison directory (``comparison.json``)."""
+    """The report of a comparison directory (``comparison.json``): the verdict first
+    (key outcomes and objectives, plan − baseline with paired intervals), then the
+    outcomes that differ; outcomes no plan changed are folded away and constant
+    inputs are not listed."""
     cmp = read_json(Path(cmp_dir) / "comparison.json")
     for key in ("title", "plans", "metrics", "objectives"):
         if key not in cmp:
             raise ReportInputError(f"{Path(cmp_dir) / 'comparison.json'}: missing key '{key}'")
+    base = cmp["plans"][0]["id"] if cmp["plans"] else ""
     plans = {p["id"]: p["title"][lang] for p in cmp["plans"]}
+    plans[base] = t("baseline", lang)  # its title is the scenario's: the overview gives it
+    others = [p for p in plans if p != base]
+    diffs = {(d["plan"], d["metric"]): d for d in cmp.get("differences", [])}
+    label = lambda m: metric_label(m, cmp.get("names", {}), cmp["objectives"], lang)  # noqa: E731
+
     verdict = Section("verdict", t("verdict", lang))
+    keys = cmp.get("key_outcomes", [])
+    if keys:
+        verdict.h3(t("verdict_outcomes", lang))
+        verdict.p(t("verdict_outcomes_intro", lang))
+        verdict.table(
+            [t("col_outcome", lang), plans[base], *[plans[p] for p in others]],
+            [
+                [
+                    _with_unit(k["label"][lang], k["unit"], lang),
+                    _level(k["by_plan"].get(base), k["unit"]),
+                    *[_delta(k["vs_baseline"].get(p), k["unit"]) for p in others],
+                ]
+                for k in keys
+            ],
+        )
+    changed = {
+        oid: o
+        for oid, o in cmp["objectives"].items()
+        if any(_moved(o["by_plan"].get(p, {}).get("vs_baseline")) for p in others)
+    }
+    verdict.h3(t("verdict_objectives", lang))
     verdict.p(t("verdict_intro", lang))
-    verdict.table(
-        [t("col_objective", lang), t("col_plan", lang), t("col_p_change", lang)],
-        [
-            [o["title"][lang], plans.get(p, p), _change(row["vs_baseline"])]
-            for o in cmp["objectives"].values()
-            for p, row in o["by_plan"].items()
-            if row.get("vs_baseline", {}).get("diff") is not None
-        ],
-    )
+    if changed:
+        verdict.table(
+            [t("col_objective", lang), f"{plans[base]} {t('col_p_met', lang)}"]
+            + [plans[p] for p in others],
+            [
+                [
+                    o["title"][lang],
+                    _pct(o["by_plan"].get(base)),
+                    *[_change(o["by_plan"].get(p, {}).get("vs_baseline")) for p in others],
+                ]
+                for o in changed.values()
+            ],
+        )
+    if len(changed) < len(cmp["objectives"]):
+        verdict.p(t("unchanged_objectives", lang, n=len(cmp["objectives"]) - len(changed)))
+    verdict.items([_plan_verdict(cmp, p, plans[p], keys, lang) for p in others])
+
     overview = Section("overview", t("overview", lang))
     overview.table(
         ["", ""],
         [
             [t("scenario", lang), cmp["title"][lang]],
-            [t("plans", lang), ", ".join(plans.values())],
+            *[
+                [plans[p["id"]], (p.get("description") or {}).get(lang) or p["title"][lang]]
+                for p in cmp["plans"]
+            ],
             [t("runs", lang), str(cmp.get("runs", ""))],
             [t("seed", lang), str(cmp.get("seed", ""))],
         ],
@@ -76,49 +118,34 @@ def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
             for o in cmp["objectives"].values()
         ],
     )
-    metrics = Section("metrics", t("col_metric", lang))
+    groups = cmp.get("metric_groups") or {"differ": list(cmp["metrics"]), "same": [], "inputs": []}
+    metrics = Section("metrics", t("outcomes_differ", lang))
+    metrics.p(t("outcomes_differ_intro", lang))
     metrics.table(
-        [
-            t("col_metric", lang),
-            t("col_plan", lang),
-            t("col_mean", lang),
-            t("col_ci", lang),
-            "median",
-            "p5–p95",
-        ],
+        [t("col_metric", lang), plans[base], *[plans[p] for p in others]],
         [
             [
-                m,
-                plans.get(p, p),
-                _num(v.get("mean")),
-                _interval(v.get("ci_low"), v.get("ci_high")),
-                _num(v.get("median")),
-                _interval(v.get("p5"), v.get("p95"), "{}–{}"),
+                label(m),
+                _level(cmp["metrics"][m].get(base), _unit(m)),
+                *[
+                    _level_and_delta(cmp["metrics"][m].get(p), diffs.get((p, m)), _unit(m), lang)
+                    for p in others
+                ],
             ]
-            for m, by_plan in cmp["metrics"].items()
-            for p, v in by_plan.items()
+            for m in groups["differ"]
+            if not m.endswith(".met")  # p(met) is the verdict's and the ratings' table
         ],
     )
-    diffs = Section("differences", t("col_diff", lang))
-    diffs.table(
-        [
-            t("col_plan", lang),
-            t("col_metric", lang),
-            t("col_diff", lang),
-            t("col_ci", lang),
-            t("col_significant", lang),
-        ],
-        [
-            [
-                f"{plans.get(d['plan'], d['plan'])} − {plans.get(d['baseline'], d['baseline'])}",
-                d["metric"],
-                _num(d.get("mean_diff"), "+.2f"),
-                _interval(d.get("ci_low"), d.get("ci_high")),
-                t("yes" if d.get("significant") else "no", lang),
-            ]
-            for d in cmp.get("differences", [])
-        ],
-    )
+    if groups["same"]:
+        folded = Section("same", "")
+        folded.p(
+            "；".join(label(m) for m in groups["same"])
+            if lang == "zh"
+            else "; ".join(label(m) for m in groups["same"])
+        )
+        metrics.folded(t("folded_same", lang, n=len(groups["same"])), folded)
+    if groups["inputs"]:
+        metrics.p(t("inputs_note", lang, n=len(groups["inputs"])))
     figs = {k: png_bytes(f) for k, f in compare_plots.comparison_figures(cmp, lang).items()}
     plot_sec = Section("plots", t("plots", lang))
     for stem, png in figs.items():
@@ -127,14 +154,108 @@ def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
         lang,
         f"{t('comparison_report', lang)} — {cmp['title'][lang]}",
         "",
-        [verdict, overview, ratings, metrics, diffs, plot_sec],
+        [verdict, overview, ratings, metrics, plot_sec],
         figs,
     )
 
 
-def _change(row: dict[str, Any]) -> str:
+def _moved(row: dict[str, Any] | None) -> bool:
+    """Whether a change in p(met) is there at all: not 0, or its interval excludes 0."""
+    if not row or row.get("diff") is None:
+        return False
+    low, high = row.get("ci_low"), row.get("ci_high")
+    return row["diff"] != 0 or (low is not None and high is not None and (low > 0 or high < 0))
+
+
+def _sure(row: dict[str, Any] | None, low: str = "ci_low", high: str = "ci_high") -> int:
+    """+1 / −1 when the interval lies above / below 0, else 0."""
+    if not row or row.get(low) is None or row.get(high) is None:
+        return 0
+    return 1 if row[low] > 0 else -1 if row[high] < 0 else 0
+
+
+def _plan_verdict(
+    cmp: dict[str, Any], plan: str, name: str, keys: list[dict[str, Any]], lang: str
+) -> str:
+    """One line per plan: what it makes surely better or worse (fewer is better for
+    every key outcome; a higher probability of meeting an objective is better)."""
+    better: list[str] = []
+    worse: list[str] = []
+    for k in keys:
+        sign = _sure(k["vs_baseline"].get(plan))
+        if sign:
+            (better if sign < 0 else worse).append(k["label"][lang])
+    for o in cmp["objectives"].values():
+        sign = _sure(o["by_plan"].get(plan, {}).get("vs_baseline"))
+        if sign:
+            (better if sign > 0 else worse).append(o["title"][lang])
+    sep = "、" if lang == "zh" else ", "
+    parts = []
+    if better:
+        parts.append(t("verdict_better", lang, what=sep.join(better)))
+    if worse:
+        parts.append(t("verdict_worse", lang, what=sep.join(worse)))
+    said = ("；" if lang == "zh" else "; ").join(parts) or t("verdict_no_change", lang)
+    return t("verdict_plan_line", lang, plan=name, better=said)
+
+
+def _fmt(x: float, unit: str, sign: str = "") -> str:
+    """Hours to 0.1 h; counts whole when large, to 0.1 when small (means of few events)."""
+    if unit == "count" and abs(x) >= 100:
+        return format(x, f"{sign},.0f")
+    if 0 < abs(x) < 0.05:  # a small difference shows as such, not as "-0.0"
+        return format(x, f"{sign}.2f")
+    return format(x, f"{sign}.1f")
+
+
+def _with_unit(text: str, unit: str, lang: str) -> str:
+    u = t(f"unit_{unit}", lang)
+    return f"{text}（{u}）" if u and lang == "zh" else f"{text} ({u})" if u else text
+
+
+def _level(row: dict[str, Any] | None, unit: str) -> str:
+    """A mean with its interval; a dash without replications."""
+    if not row or row.get("mean") is None:
+        return "—"
+    text = _fmt(row["mean"], unit)
+    low, high = row.get("ci_low"), row.get("ci_high")
+    if low is not None and high is not None and low != high:
+        text += f" [{_fmt(low, unit)}, {_fmt(high, unit)}]"
+    return text
+
+
+def _delta(row: dict[str, Any] | None, unit: str) -> str:
+    """A paired difference with its interval, * when the interval excludes 0."""
+    if not row or row.get("mean_diff") is None:
+        return "—"
+    text = _fmt(row["mean_diff"], unit, "+")
+    low, high = row.get("ci_low"), row.get("ci_high")
+    if low is not None and high is not None and low != high:
+        text += f" [{_fmt(low, unit, '+')}, {_fmt(high, unit, '+')}]"
+    return text + (" *" if row.get("significant") else "")
+
+
+def _unit(metric: str) -> str:
+    return "h" if metric.endswith("_h") or ".end_to_end_h." in metric else "count"
+
+
+def _level_and_delta(
+    row: dict[str, Any] | None, diff: dict[str, Any] | None, unit: str, lang: str
+) -> str:
+    """A plan's mean, then its paired difference from the baseline."""
+    level = _level(row, unit)
+    if diff is None or diff.get("mean_diff") is None or level == "—":
+        return level
+    delta = _delta(diff, unit)
+    return f"{level}（Δ {delta}）" if lang == "zh" else f"{level} (Δ {delta})"
+
+
+def _change(row: dict[str, Any] | None) -> str:
     """A change in p(met), in percentage points, with its paired (Newcombe) interval."""
-    return f"{100 * row['diff']:+.0f} pp [{100 * row['ci_low']:+.0f}, {100 * row['ci_high']:+.0f}]"
+    if not row or row.get("diff") is None:
+        return "—"
+    text = f"{100 * row['diff']:+.0f} pp [{100 * row['ci_low']:+.0f}, {100 * row['ci_high']:+.0f}]"
+    return text + (" *" if _sure(row) else "")
 
 
 def _num(x: float | None, fmt: str = ".2f") -> str:

@@ -85,7 +85,7 @@ details{margin:.6rem 0}summary{cursor:pointer;color:#1f5f8b}
 @bottom-center{content:counter(page) " / " counter(pages);font-size:9pt;color:#666}}
 @media print{body{margin:0;max-width:none;padding:0;font-size:10pt}nav{display:none}
 details{display:block}details>summary{display:none}
-h1{margin-top:0}table{font-size:8.5pt}figure img{max-height:235mm}
+h1{margin-top:0}table{font-size:8.5pt}th,td{min-width:3.2em}figure img{max-height:235mm}
 figure,tr,li{break-inside:avoid;page-break-inside:avoid}
 h2,h3,h4{break-after:avoid;page-break-after:avoid}}
 """

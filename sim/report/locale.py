@@ -286,6 +286,45 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Change in the probability of meeting each objective against the base plan (paired on the same seeds), in percentage points, with its 95% Newcombe paired interval; an interval without 0 is a real difference.",
     },
     "col_p_change": {"zh": "达标概率变化", "en": "Change in P(met)"},
+    "baseline": {"zh": "基线", "en": "Baseline"},
+    "verdict_outcomes": {"zh": "关键结果", "en": "Key outcomes"},
+    "verdict_outcomes_intro": {
+        "zh": "基线一列为各次重复的均值及其 95% 区间；各预案一列为与基线的配对差（预案 − 基线，同一组随机种子）及其 95% bootstrap 区间。标 * 者区间不含 0，即确有差别。",
+        "en": "The baseline column is the mean over replications with its 95% interval; each plan's column is the paired difference plan − baseline (same seeds) with its 95% bootstrap interval. * marks an interval without 0: a real difference.",
+    },
+    "verdict_objectives": {"zh": "目标达标概率", "en": "Probability of meeting objectives"},
+    "verdict_plan_line": {
+        "zh": "{plan}：{better}",
+        "en": "{plan}: {better}",
+    },
+    "verdict_better": {"zh": "改善 {what}", "en": "better on {what}"},
+    "verdict_worse": {"zh": "变差 {what}", "en": "worse on {what}"},
+    "verdict_no_change": {
+        "zh": "在上述结果和目标上与基线无确定差别",
+        "en": "no certain difference from the baseline on these outcomes and objectives",
+    },
+    "unchanged_objectives": {
+        "zh": "另有 {n} 个目标在各预案下达标概率与基线相同（未列出）",
+        "en": "{n} more objectives have the same probability of being met under every plan (not listed)",
+    },
+    "col_outcome": {"zh": "结果", "en": "Outcome"},
+    "outcomes_differ": {"zh": "有差别的结果", "en": "Outcomes that differ"},
+    "outcomes_differ_intro": {
+        "zh": "至少一个预案与基线的配对差区间不含 0，或只在部分预案中出现的结果（均值，方括号内为 95% 区间）。",
+        "en": "Outcomes where some plan's paired difference from the baseline has an interval without 0, or that exist under some plans only (mean, 95% interval in brackets).",
+    },
+    "folded_same": {
+        "zh": "另有 {n} 项结果在各预案间无确定差别（展开查看）",
+        "en": "{n} more outcomes do not differ between plans (expand)",
+    },
+    "inputs_note": {
+        "zh": "{n} 项恒定输入（政策设置、实验室设备与能力、目标时限）不是结果，未列出。",
+        "en": "{n} constant inputs (policy settings, laboratory machines and capacity, objective standards) are not outcomes and are not listed.",
+    },
+    "unit_h": {"zh": "小时", "en": "h"},
+    "unit_count": {"zh": "", "en": ""},
+    "plan_descriptions": {"zh": "预案说明", "en": "Plans"},
+    "confidence": {"zh": "置信水平", "en": "Confidence"},
     # overview fields ---------------------------------------------------------------
     "scenario": {"zh": "场景", "en": "Scenario"},
     "plans": {"zh": "预案", "en": "Plans"},
@@ -420,6 +459,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "work": {"zh": "作业", "en": "work"},
     "waiting": {"zh": "排队", "en": "waiting"},
     "deadline": {"zh": "时限", "en": "deadline"},
+    "timeline_later": {
+        "zh": "（显示前 {h} 小时；此后另有 {n} 项任务未画出）",
+        "en": "(first {h} h shown; {n} later tasks not drawn)",
+    },
     "detected": {"zh": "确诊（按天）", "en": "detected (per day)"},
     "setting_imported": {"zh": "输入", "en": "imported"},
     "setting_household": {"zh": "家庭", "en": "household"},

@@ -34,6 +34,17 @@ def _named(node: Any, out: dict[str, dict[str, str]], path: str = "") -> None:
             _named(item, out, path)
 
 
+def named_things(scn: Scn) -> dict[str, dict[str, str]]:
+    """Every named thing of a scenario snapshot by id: agents, then places and the
+    subjects' named entries (sites, labs, checkpoints), as ``{id: {zh, en}}``."""
+    named: dict[str, dict[str, str]] = {
+        a: dict(v["name"]) for a, v in scn.get("agents", {}).items() if "name" in v
+    }
+    _named(scn.get("region", {}), named, "region")
+    _named(scn.get("subjects", {}), named, "subjects")
+    return named
+
+
 class Names:
     """Names of a run's agents, places, rounds, injects, objectives and people."""
 

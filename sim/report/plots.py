@@ -9,13 +9,10 @@ they do not know are ignored.
 
 from __future__ import annotations
 
-import textwrap
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-import matplotlib.dates as mdates
-import networkx as nx
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.figure import Figure
@@ -71,57 +68,92 @@ def _empty(ax, lang: str) -> None:
 
 
 def timeline(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
-    """Gantt of each agent's work against clock time, objective deadlines marked."""
+    """Gantt of each agent's work in hours since the start (the load plot's axis), with
+    each objective's deadline as a numbered line keyed below in the report's language.
+
+    The window is where the objectives are judged: up to the last deadline plus a
+    quarter (at least two days); work after it is counted in the title's note rather
+    than squeezed into the picture.
+    """
     rows = tasks(log)
     horizon = max([r["end"] or r["start"] for r in rows], default=1.0)
+    deadlines = sorted(_deadlines(log, scn, summary), key=lambda d: d["t"])
+    window = max(48.0, 1.25 * max((d["t"] for d in deadlines), default=0.0))
+    window = min(window, max(horizon, 1.0))
+    shown = [r for r in rows if r["start"] <= window]
     order: list[str] = []
-    for r in sorted(rows, key=lambda r: r["start"]):
+    for r in sorted(shown, key=lambda r: r["start"]):
         if r["agent"] not in order:
             order.append(r["agent"])
-    fig = style.figure(12, max(4.0, 0.42 * len(order) + 2.2))
-    ax = fig.add_subplot()
-    t0 = mdates.date2num(_start(scn))
-    subjects = sorted({r["subject"] for r in rows})
+    titles = {o["id"]: o["title"][lang] for o in scn.get("objectives", [])}
+    key_rows = (len(deadlines) + 1) // 2
+    fig = style.figure(11, max(4.0, 0.36 * len(order) + 2.0) + 0.22 * key_rows)
+    top = 1 - 0.6 / fig.get_figheight()
+    bottom = (0.55 + 0.22 * key_rows) / fig.get_figheight()
+    ax = fig.add_axes((0.2, bottom, 0.62, top - bottom))
+    subjects = sorted({r["subject"] for r in shown})
     colour = {s: style.PALETTE[i % len(style.PALETTE)] for i, s in enumerate(subjects)}
     for y, aid in enumerate(order):
-        mine = [r for r in rows if r["agent"] == aid]
-        waits = [(t0 + r["asked"] / 24, (r["start"] - r["asked"]) / 24) for r in mine]
+        mine = [r for r in shown if r["agent"] == aid]
+        waits = [(r["asked"], r["start"] - r["asked"]) for r in mine]
         ax.broken_barh([w for w in waits if w[1] > 0], (y - 0.3, 0.6), color="#cccccc")
         for s in subjects:
             bars = [
-                (t0 + r["start"] / 24, max(((r["end"] or horizon) - r["start"]) / 24, 0.004))
+                (r["start"], max((r["end"] or horizon) - r["start"], 0.1))
                 for r in mine
                 if r["subject"] == s
             ]
             if bars:
                 ax.broken_barh(bars, (y - 0.3, 0.6), color=colour[s])
-    deadlines = sorted(_deadlines(log, scn, summary), key=lambda d: d["t"])
-    span = max([horizon, *(d["t"] for d in deadlines)]) + 1
-    y_text, last_t = 0.99, None
-    for d in deadlines:
-        x = t0 + d["t"] / 24
-        ax.axvline(x, color=style.RATING_COLOURS[d["rating"]], ls="--", lw=1)
-        close = last_t is not None and d["t"] - last_t < 0.012 * span
-        y_text = y_text - 0.3 if close and y_text > 0.4 else 0.99
-        last_t = d["t"]
+    # numbered deadline marks: deadlines closer than a label's width share one label
+    # ("1–4"), and neighbouring labels alternate between two rows
+    gap = window / 30
+    clusters: list[list[int]] = []
+    for i, d in enumerate(deadlines):
+        ax.axvline(d["t"], color=style.RATING_COLOURS[d["rating"]], ls="--", lw=1)
+        if d["t"] > window:
+            continue
+        if clusters and d["t"] - deadlines[clusters[-1][0]]["t"] < gap:
+            clusters[-1].append(i)
+        else:
+            clusters.append([i])
+    for k, members in enumerate(clusters):
+        first, last = members[0] + 1, members[-1] + 1
         ax.text(
-            x,
-            y_text,
-            d["id"],
-            rotation=90,
-            fontsize=6,
-            va="top",
-            ha="right",
+            float(np.mean([deadlines[m]["t"] for m in members])),
+            1.01 + 0.05 * (k % 2),
+            str(first) if first == last else f"{first}–{last}",
+            fontsize=7.5,
+            ha="center",
+            va="bottom",
+            color=style.RATING_COLOURS[deadlines[members[0]]["rating"]],
             transform=ax.get_xaxis_transform(),
+        )
+    key = [
+        f"{i}  {titles.get(d['id'], '')}（{d['rating']}，{d['t']:.0f} h）"
+        if lang == "zh"
+        else f"{i}  {titles.get(d['id'], '')} ({d['rating']}, {d['t']:.0f} h)"
+        for i, d in enumerate(deadlines, start=1)
+    ]
+    for i, line in enumerate(key):
+        fig.text(
+            0.02 + 0.49 * (i // key_rows),
+            (0.1 + 0.22 * (key_rows - 1 - i % key_rows)) / fig.get_figheight(),
+            line,
+            fontsize=7.5,
+            va="bottom",
         )
     ax.set_yticks(range(len(order)), [agent_name(scn, a, lang) for a in order])
     ax.invert_yaxis()
-    last = max([horizon, *(d["t"] for d in deadlines)])
-    ax.set_xlim(t0 - 0.5 / 24, t0 + (last + 1) / 24)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d %H:%M"))
-    ax.set_xlabel(t("axis_clock", lang))
+    ax.set_xlim(0, window)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=14, steps=[1, 2, 3, 6, 10]))
+    ax.set_xlabel(t("axis_hours_since", lang))
     ax.set_ylabel(t("axis_agent", lang))
-    ax.set_title(t("plot_timeline", lang))
+    later = sum(1 for r in rows if r["start"] > window)
+    title = t("plot_timeline", lang)
+    if later:
+        title += "\n" + t("timeline_later", lang, h=f"{window:.0f}", n=later)
+    ax.set_title(title, pad=56, fontsize=11)
     handles: list[Artist] = [Patch(color=colour[s], label=subject_name(s, lang)) for s in subjects]
     handles.append(Patch(color="#cccccc", label=t("waiting", lang)))
     handles += [
@@ -132,7 +164,6 @@ def timeline(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     if not rows:
         _empty(ax, lang)
-    fig.autofmt_xdate()
     return fig
 
 
@@ -393,109 +424,20 @@ def load(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
 
 
 def network(log: EventLog, scn: Scn, summary: dict, lang: str, blamed: set[str]) -> Figure:
-    """Agents by reporting level; colour = staff-hours worked, red ring = has a finding."""
-    agents = scn.get("agents", {})
-    g = nx.DiGraph()
-    for aid in agents:
-        g.add_node(aid)
-    for h in scn.get("handoffs", []):
-        if h["from"] in agents and h["to"] in agents:
-            g.add_edge(h["from"], h["to"], kind="handoff")
-    level: dict[str, int] = {}
+    """The responsibility network in ``drill network``'s design (one drawing for both):
+    boxes filled by each agent's load in this run, a red mark where a finding points."""
+    from sim.language import ScenarioModel
+    from sim.network.analysis import analyse
+    from sim.network.draw import figure, load_from_log
 
-    def depth(aid: str, seen: tuple[str, ...] = ()) -> int:
-        if aid not in level:
-            bosses = [b for b in agents[aid].get("reports_to", []) if b in agents and b not in seen]
-            level[aid] = 1 + max((depth(b, (*seen, aid)) for b in bosses), default=-1)
-        return level[aid]
-
-    for aid in agents:
-        depth(aid)
-    # a layered layout of our own: networkx's multipartite layout orders a layer's
-    # nodes through a set, so the picture would change from run to run
-    pos: dict[str, tuple[float, float]] = {}
-    for lv in sorted(set(level.values())):
-        row = [a for a in agents if level[a] == lv]
-        index = {a: i for i, a in enumerate(row)}
-
-        def under(a: str, index: dict[str, int] = index) -> tuple[float, int]:
-            xs = [pos[b][0] for b in agents[a].get("reports_to", []) if b in pos]
-            return (sum(xs) / len(xs) if xs else 0.0, index[a])
-
-        row.sort(key=under)  # under their superiors: fewer crossing lines
-        for i, a in enumerate(row):
-            pos[a] = ((i - (len(row) - 1) / 2) / max(len(row) - 1, 1), -lv)
-    load_h = {a: summary.get("agents", {}).get(a, {}).get("busy_h", 0.0) for a in agents}
-    fig = style.figure(14, 7.5)
-    ax = fig.add_subplot()
-    reports = [(a, b) for a in agents for b in agents[a].get("reports_to", []) if b in agents]
-    nx.draw_networkx_edges(
-        g, pos, edgelist=reports, ax=ax, style="dashed", edge_color="#aaaaaa", arrows=False
+    scenario = ScenarioModel.model_validate(scn)
+    return figure(
+        scenario,
+        analyse(scenario),
+        lang,
+        load=load_from_log(scenario, log),
+        findings=blamed & set(scenario.agents),
     )
-    nx.draw_networkx_edges(
-        g,
-        pos,
-        ax=ax,
-        edge_color=style.PALETTE[0],
-        alpha=0.6,
-        arrowsize=10,
-        connectionstyle="arc3,rad=0.08",
-        node_size=900,
-    )
-    nodes = list(agents)
-    drawn = nx.draw_networkx_nodes(
-        g,
-        pos,
-        nodelist=nodes,
-        ax=ax,
-        node_size=900,
-        node_color=[load_h[a] for a in nodes],
-        cmap="YlOrRd",
-        vmin=0,
-        vmax=max([*load_h.values(), 1.0]),
-        edgecolors=[style.PALETTE[3] if a in blamed else "#555555" for a in nodes],
-        linewidths=[3.5 if a in blamed else 0.8 for a in nodes],
-    )
-    width = 7 if lang == "zh" else 16
-    for a, (x, y) in pos.items():
-        ax.text(
-            x,
-            y - 0.2,
-            textwrap.fill(agent_name(scn, a, lang), width),
-            ha="center",
-            va="top",
-            fontsize=6.5,
-        )
-    bar = fig.colorbar(drawn, ax=ax, fraction=0.03, pad=0.01)
-    bar.set_label(t("load_legend", lang))
-    layers = sorted(set(level.values()))
-    ax.set_yticks([-v for v in layers], [str(v) for v in layers])
-    ax.set_xticks([])
-    ax.tick_params(left=True, labelleft=True)
-    ax.set_ylim(-max(layers) - 0.7, 0.4)
-    ax.set_ylabel("隶属层级（级）" if lang == "zh" else "Reporting level (levels below the top)")
-    ax.set_xlabel("同级单位" if lang == "zh" else "Agents at that level")
-    ax.set_title(t("plot_network", lang))
-    ax.grid(False)
-    ax.legend(
-        handles=[
-            Line2D([], [], color=style.PALETTE[0], label=t("handoff_edge", lang)),
-            Line2D([], [], color="#aaaaaa", ls="--", label=t("reports_to_edge", lang)),
-            Line2D(
-                [],
-                [],
-                marker="o",
-                ls="",
-                markerfacecolor="white",
-                markersize=10,
-                markeredgecolor=style.PALETTE[3],
-                markeredgewidth=3,
-                label=t("has_finding", lang),
-            ),
-        ],
-        loc="lower left",
-    )
-    return fig
 
 
 def single_run_figures(

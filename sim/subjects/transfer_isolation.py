@@ -30,11 +30,12 @@ from sim.engine.agents import URGENT
 from sim.scenario.checks import Rel, not_responsible, unknown_agents
 from sim.scenario.distributions import Dist
 from sim.scenario.schema import AgentTask, Strict, Text
-from sim.subjects.base import Subject
+from sim.subjects.base import Section, Subject
 
 if TYPE_CHECKING:
-    from sim.engine.log import Event
+    from sim.engine.log import Event, EventLog
     from sim.engine.world import World
+    from sim.scenario.model import Scenario
 
 NAME = "transfer_isolation"
 NEIGHBOUR = "neighbouring_county"
@@ -366,6 +367,63 @@ def reconfigure(world: World, t: _Transfer, params: Params) -> None:
     t.p = params
 
 
+def _percentile(sorted_h: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of already sorted hours, by the nearest-rank rule."""
+    rank = max(1, -(-len(sorted_h) * q // 1))  # ceil(n q), at least the first
+    return sorted_h[int(rank) - 1]
+
+
+def summarize(scenario: Scenario, log: EventLog) -> dict[str, Any]:
+    """The ``isolation`` section of ``summary.json``: rooms taken and end-to-end times.
+
+    ``rooms_peak`` is the most centralized-quarantine rooms of the county's sites
+    held at once (a room is taken when a person is isolated there and given back on
+    release or on leaving for hospital): what the county had to provide.
+    ``end_to_end_h`` is, per traced contact, the hours from the first positive
+    result of the case its trace chain started from to the contact's isolation
+    (centralized or at home) — the whole chain of tracing, handoff and transfer
+    a planner is judged on; ``median``, ``p90`` and ``max`` over contacts.
+    """
+    held: set[str] = set()
+    peak = 0
+    for e in log.among("isolated", "quarantine_released", "quarantine_left"):
+        if e.kind == "isolated":
+            site = e.details.get("site", "")
+            if e.details.get("mode") == "central_quarantine" and site and site != NEIGHBOUR:
+                held.add(e.entity)
+                peak = max(peak, len(held))
+        else:
+            held.discard(e.entity)
+    positive: dict[str, float] = {}
+    for e in log.among("lab_result_positive", "case_confirmed"):
+        positive.setdefault(e.entity, e.t)
+    source = {e.entity: str(e.details.get("source", "")) for e in log.of("contact_identified")}
+    first_isolated: dict[str, float] = {}
+    for e in log.of("isolated"):
+        first_isolated.setdefault(e.entity, e.t)
+    hours = []
+    for person, at in first_isolated.items():
+        if person not in source:
+            continue  # a case held at home, not a traced contact
+        root, seen = source[person], {person}
+        while root not in positive and root in source and root not in seen:
+            seen.add(root)
+            root = source[root]
+        if root in positive:
+            hours.append(max(0.0, at - positive[root]))
+    hours.sort()
+    times = (
+        {
+            "median": round(_percentile(hours, 0.5), 4),
+            "p90": round(_percentile(hours, 0.9), 4),
+            "max": round(hours[-1], 4),
+        }
+        if hours
+        else {}
+    )
+    return {"rooms_peak": peak, "contacts_isolated": len(hours), "end_to_end_h": times}
+
+
 SUBJECT: Subject[Params] = Subject(
     name=NAME,
     order=4,
@@ -374,6 +432,7 @@ SUBJECT: Subject[Params] = Subject(
     install=install,
     check=check,
     reconfigure=reconfigure,
+    summary=Section("isolation", "isolated", summarize),
     events={
         "transfer_requested": ("申请转运", "transfer requested"),
         "transfer_departed": ("转运车辆出发", "transfer vehicle departed"),

@@ -168,3 +168,21 @@ def test_bad_input_is_one_line_exit_2(monkeypatch, capsys, args, message) -> Non
     err = capsys.readouterr().err
     assert message in err
     assert "Traceback" not in err
+
+
+def test_a_rerun_replaces_only_what_drill_wrote(tmp_path: Path) -> None:
+    """The user's files and folders (a comparison kept beside the run) survive a rerun;
+    the previous run's files and the reports drill wrote about it do not."""
+    from sim.report import write_report
+
+    out = write_run(_run("three-days", 1), tmp_path / "run")
+    write_report(out, "en")
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "comparison").mkdir()
+    (out / "comparison" / "comparison.json").write_text("{}", encoding="utf-8")
+    write_run(_run("three-days", 2), out)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert (out / "comparison" / "comparison.json").exists()
+    assert not (out / "report.en.html").exists() and not (out / "plots").exists()
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8"))["seed"] == 2
+    assert not list(tmp_path.glob(".run.*"))  # no temporary folder left behind

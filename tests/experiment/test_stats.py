@@ -108,3 +108,13 @@ def test_intervals_stay_in_the_metrics_domain() -> None:
     assert n["diff"] == pytest.approx(1 / 34)
     assert n["ci_low"] < 0 < n["ci_high"]
     assert (m["ci_low"], m["ci_high"]) == pytest.approx((-n["ci_high"], -n["ci_low"]))
+
+
+def test_counts_that_happen_to_be_zero_or_one_are_not_proportions() -> None:
+    """All-zero counts have no spread: a point, not Newcombe's ±0.49 around 0."""
+    zeros = [0.0, 0.0, 0.0, 0.0]
+    d = paired_difference(zeros, zeros, proportion=False)
+    assert (d["ci_low"], d["ci_high"]) == (0.0, 0.0)
+    guessed = paired_difference(zeros, zeros)  # 0/1 values and no word: a proportion
+    assert guessed["ci_low"] < 0 < guessed["ci_high"]
+    assert describe([0, 1, 0, 1], proportion=False)["ci_high"] <= 1.0

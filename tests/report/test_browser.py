@@ -71,3 +71,15 @@ def test_every_plot_image_loads(report_dir, tmp_path):
     assert found, r.stdout[-500:]
     loaded, total = map(int, found.groups())
     assert total == 5 and loaded == total
+
+
+def test_a_three_plan_comparison_prints_on_a_few_a4_pages(three_plans, tmp_path):
+    pdf = tmp_path / "comparison.pdf"
+    url = (three_plans / "report.html").resolve().as_uri()
+    r = _run([f"--print-to-pdf={pdf}", "--no-pdf-header-footer", url], tmp_path)
+    assert pdf.exists(), r.stderr[-2000:]
+    data = pdf.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", data))
+    assert 1 <= pages <= 6, pages
+    sizes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    assert sizes and all(abs(float(w) - 595) < 2 and abs(float(h) - 842) < 2 for w, h in sizes)

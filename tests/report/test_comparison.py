@@ -76,6 +76,33 @@ def _comparison() -> dict:
                 },
             }
         },
+        "key_outcomes": [
+            {
+                "id": "isolation_h",
+                "label": {"zh": "密接端到端隔离用时（中位数）", "en": "end-to-end isolation time"},
+                "unit": "h",
+                "domain": [0, None],
+                "by_plan": {
+                    "baseline": _metric(base / 2) | {"n": 40},
+                    "more-vehicles": _metric(more / 2) | {"n": 40},
+                    "failed": NONE | {"n": 0},
+                },
+                "vs_baseline": {
+                    "more-vehicles": {
+                        "mean_diff": -2.5,
+                        "ci_low": -3.5,
+                        "ci_high": -1.5,
+                        "significant": True,
+                        "n": 40,
+                    }
+                },
+            }
+        ],
+        "metric_groups": {
+            "differ": ["infections"],
+            "same": ["max_isolation_delay_h"],
+            "inputs": ["routine_prevention.policy.masks"],
+        },
         "differences": [
             {
                 "plan": "more-vehicles",
@@ -109,7 +136,14 @@ def test_comparison_report(tmp_path):
     assert (tmp_path / "plots" / "outcomes.png").exists()
     assert "基线&lt;b&gt;" in html and "基线<b>" not in html
     assert "40% [26, 56]" in html and "90% [77, 96]" in html
-    assert "是" in html  # the significant difference
+    # the verdict: the key outcome's paired difference, marked as a real one
+    assert "密接端到端隔离用时（中位数）（小时）" in html
+    assert "-2.5 [-3.5, -1.5] *" in html
+    assert "增加车辆：改善 密接端到端隔离用时（中位数）" in html
+    # an outcome no plan changes is folded away; constant inputs are only counted
+    assert "<details><summary>另有 1 项结果在各预案间无差别" not in html
+    assert "另有 1 项结果在各预案间无确定差别" in html
+    assert "1 项恒定输入" in html and "masks" not in html
     # a plan without replications and a metric with one value render as dashes
     assert "全部失败" in html and "—" in html
     md = (tmp_path / "report.md").read_text(encoding="utf-8")

@@ -187,3 +187,28 @@ def test_three_day_run_moves_contacts_by_vehicle_to_sites_in_order() -> None:
     assert tests and {e.entity for e in tests} <= set(isolated_at)
     for e in tests:
         assert e.t == isolated_at[e.entity]  # day 1: on arrival
+
+
+def test_isolation_summary_counts_rooms_held_at_once_and_end_to_end_hours() -> None:
+    """Rooms are given back on release or hospital; the chain runs back to its case."""
+    from sim.engine.log import EventLog
+
+    log = EventLog()
+    ti = "transfer_isolation"
+    log.append(1.0, "lab_result_positive", "testing", "lab", "case")
+    log.append(2.0, "case_confirmed", "reporting", "cdc", "case")
+    log.append(3.0, "contact_identified", "tracing", "tf", "a", source="case")
+    log.append(3.0, "contact_identified", "tracing", "tf", "b", source="case")
+    log.append(4.0, "contact_identified", "tracing", "tf", "c", source="a")  # secondary
+    log.append(5.0, "isolated", ti, "tf", "a", mode="central_quarantine", site="hotel")
+    log.append(6.0, "isolated", ti, "tf", "b", mode="central_quarantine", site="hotel")
+    log.append(7.0, "quarantine_left", ti, "tf", "a", to="hospital", site="hotel")
+    log.append(9.0, "isolated", ti, "tf", "c", mode="central_quarantine", site="hotel")
+    log.append(
+        9.5, "isolated", ti, "tf", "d", mode="central_quarantine", site="neighbouring_county"
+    )
+    log.append(11.0, "isolated", ti, "hq", "case", mode="held_at_home", site="")
+    s = transfer_isolation.summarize(scenario(), log)
+    assert s["rooms_peak"] == 2  # a left before c came; the neighbour's rooms are not ours
+    assert s["contacts_isolated"] == 3  # d was never traced, the case is not a contact
+    assert s["end_to_end_h"] == {"median": 5.0, "p90": 8.0, "max": 8.0}  # 4, 5, 8 h after 1.0
