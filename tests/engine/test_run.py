@@ -170,6 +170,7 @@ def test_bad_input_is_one_line_exit_2(monkeypatch, capsys, args, message) -> Non
     assert "Traceback" not in err
 
 
+@pytest.mark.slow  # renders a whole report (≈ 3 s of CPU)
 def test_a_rerun_replaces_only_what_drill_wrote(tmp_path: Path) -> None:
     """The user's files and folders (a comparison kept beside the run) survive a rerun;
     the previous run's files and the reports drill wrote about it do not."""

@@ -37,6 +37,7 @@ def _run(tmp_path, monkeypatch, capsys, lang):
     return out, stdout
 
 
+@pytest.mark.slow  # renders a whole report (≈ 3 s of CPU)
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_markdown_has_no_live_link_image_or_html(tmp_path, monkeypatch, capsys, lang):
     out, _ = _run(tmp_path, monkeypatch, capsys, lang)
@@ -60,6 +61,7 @@ def test_markdown_has_no_live_link_image_or_html(tmp_path, monkeypatch, capsys, 
     assert not [h for h in headings if "heading" in h or "county" in h.lower()], headings
 
 
+@pytest.mark.slow  # renders a whole report (≈ 3 s of CPU)
 def test_csv_cells_are_never_formulas(tmp_path, monkeypatch, capsys):
     out, _ = _run(tmp_path, monkeypatch, capsys, "en")
     for name in ("events.csv", "improvement_plan.csv"):
@@ -72,6 +74,7 @@ def test_csv_cells_are_never_formulas(tmp_path, monkeypatch, capsys):
                     float(c)  # only a number may start so (e.g. a negative time)
 
 
+@pytest.mark.slow  # renders a whole report (≈ 3 s of CPU)
 def test_console_shows_markup_as_text(tmp_path, monkeypatch, capsys):
     _, stdout = _run(tmp_path, monkeypatch, capsys, "en")
     assert "[/x]" in stdout and "[link=https://evil.example]go[/link]" in stdout

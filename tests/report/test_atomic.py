@@ -23,6 +23,7 @@ def run_copy(report_dir, tmp_path) -> Path:
     return out
 
 
+@pytest.mark.slow  # renders a whole report (≈ 3 s of CPU)
 def test_report_files_join_the_manifest(run_copy):
     write_report(run_copy, "en")
     kind, files = manifest(run_copy)
@@ -33,6 +34,7 @@ def test_report_files_join_the_manifest(run_copy):
     assert all((run_copy / f).is_file() for f in files)
 
 
+@pytest.mark.slow  # renders a whole report (≈ 3 s of CPU)
 def test_a_failing_report_leaves_the_previous_state(run_copy, monkeypatch):
     write_report(run_copy, "zh")
     before = _tree(run_copy)
@@ -47,6 +49,7 @@ def test_a_failing_report_leaves_the_previous_state(run_copy, monkeypatch):
     assert not [p for p in run_copy.iterdir() if p.name.startswith(".drill-staging")]
 
 
+@pytest.mark.slow  # renders a whole report (≈ 3 s of CPU)
 def test_a_failing_write_leaves_no_empty_png(run_copy, monkeypatch):
     write_report(run_copy, "zh")
     before = _tree(run_copy)
@@ -65,6 +68,7 @@ def test_a_failing_write_leaves_no_empty_png(run_copy, monkeypatch):
     assert MANIFEST in before
 
 
+@pytest.mark.slow  # renders a whole report (≈ 3 s of CPU)
 def test_a_link_out_of_the_directory_is_not_followed(run_copy, tmp_path):
     from sim.outdir import OutputDirError
 

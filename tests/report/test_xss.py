@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sim import load_scenario
 from sim.api import FLAGSHIP, run_drill, write_run
 from sim.report import write_report
@@ -11,6 +13,7 @@ from sim.report import write_report
 EVIL = "<script>alert('x')</script>"
 
 
+@pytest.mark.slow  # renders a whole report (≈ 3 s of CPU)
 def test_script_in_title_and_agent_names_is_escaped(tmp_path):
     text = FLAGSHIP.read_text(encoding="utf-8")
     text = text.replace(
