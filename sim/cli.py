@@ -281,7 +281,7 @@ def _experiment_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return fn(*args, **kwargs)
     except Interrupted as err:
-        print(f"drill: {err}", file=sys.stderr)
+        print(f"drill: {_as_flags(str(err))}", file=sys.stderr)
         raise typer.Exit(130) from None
 
 
@@ -445,6 +445,23 @@ def _print_summary(summary: dict, target: Path, lang: str) -> None:
     console.print(("输出目录: " if zh else "written to: ") + markup(target))
 
 
+_FLAGS = {
+    name: "--" + name.replace("_", "-")
+    for name in (
+        "runs", "workers", "seed", "precision", "vary", "resume", "out", "target",
+        "objective", "scheduler", "initial_cases",
+    )
+}  # fmt: skip
+"""Experiment arguments as the library names them (in backticks) → the flags typed here."""
+
+
+def _as_flags(text: str) -> str:
+    """A library message as this command line says it: `` `runs` `` becomes ``--runs``."""
+    for name, flag in _FLAGS.items():
+        text = text.replace(f"`{name}`", flag)
+    return text
+
+
 def _show_warning(
     message: Warning | str,
     category: type[Warning],
@@ -474,13 +491,13 @@ def main() -> None:
             sys.exit(code)
     except ScenarioError as err:
         for line in err.lines():
-            print(line, file=sys.stderr)
+            print(_as_flags(line), file=sys.stderr)
         sys.exit(2)
     except (BadInput, DrillInputError) as err:
-        print(f"drill: error: {err}", file=sys.stderr)
+        print(f"drill: error: {_as_flags(str(err))}", file=sys.stderr)
         sys.exit(2)
     except RunStopped as err:
-        print(f"drill: error: {plain(err)}", file=sys.stderr)
+        print(f"drill: error: {_as_flags(plain(err))}", file=sys.stderr)
         sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

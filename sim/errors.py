@@ -4,7 +4,9 @@ Every error that a scenario, plan, answer file, run directory or experiment
 argument can cause derives from :class:`DrillInputError`; the command line maps
 the whole family to one readable line on stderr and exit code 2.  Messages name
 the file, line and key where they can, and never a command-line flag: the same
-errors reach a notebook user who never typed one.
+errors reach a notebook user who never typed one.  A message that must name an
+argument writes its Python name in backticks (`` `runs` ``, `` `resume` ``); the
+command line shows it as the flag (``--runs``, ``--resume``).
 """
 
 from __future__ import annotations

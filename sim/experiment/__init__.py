@@ -67,9 +67,9 @@ def parse_precision(args: Sequence[str]) -> list[tuple[str | None, float]]:
         try:
             h = float(value)
         except ValueError:
-            raise ExperimentError(f"--precision {arg}: expected H or METRIC=H") from None
+            raise ExperimentError(f"`precision` {arg}: expected H or METRIC=H") from None
         if not math.isfinite(h) or h <= 0:
-            raise ExperimentError(f"--precision {arg}: the half-width must be a number > 0")
+            raise ExperimentError(f"`precision` {arg}: the half-width must be a number > 0")
         out.append((name or None, h))
     return out
 
@@ -112,7 +112,7 @@ def _run(
 ) -> dict[str, Any]:
     seed = arms[0].scenario.meta.seed if seed is None else int(seed)
     if not 0 <= seed <= MAX_SEED:
-        raise ExperimentError(f"--seed must be within 0 … {MAX_SEED}")
+        raise ExperimentError(f"`seed` must be within 0 … {MAX_SEED}")
     with (
         ProgressView(wanted(quiet), objective) as view,
         heartbeat(view.status, lines_wanted(quiet) and not wanted(quiet)),
@@ -136,7 +136,7 @@ def _run(
     doc = analyse(arms, rows, runs=runs, seed=seed, precision=precision)
     for name, _ in precision:
         if name is not None and name not in doc["metrics"]:
-            raise ExperimentError(f"--precision {name}: no such metric")
+            raise ExperimentError(f"`precision` {name}: no such metric")
     return doc
 
 
@@ -197,15 +197,15 @@ def sweep(
 ) -> tuple[dict[str, Any], Path]:
     """Vary each parameter over its values (one at a time); see :mod:`sim.experiment.sweep`."""
     if not varies:
-        raise ExperimentError("give at least one --vary PATH=VALUES")
+        raise ExperimentError("give at least one `vary` PATH=VALUES")
     if not 0 < target < 1:
-        raise ExperimentError("--target must be between 0 and 1")
+        raise ExperimentError("`target` must be between 0 and 1")
     parsed = [v if isinstance(v, Vary) else parse_vary(v) for v in varies]
     arms = sweep_arms(scenario, parsed, plans)
     ids = {o.id for o in arms[0].scenario.objectives}
     if objective is not None and objective not in ids:
         raise ExperimentError(
-            f"--objective {objective}: no such objective (have: {', '.join(sorted(ids))})"
+            f"`objective` {objective}: no such objective (have: {', '.join(sorted(ids))})"
         )
     out = (
         Path(out)

@@ -110,25 +110,25 @@ class Vary:
 def _scalar(text: str, arg: str) -> Any:
     value = yaml.safe_load(text)
     if not isinstance(value, int | float | str | bool):
-        raise ExperimentError(f"--vary {arg}: '{text}' is not a single value")
+        raise ExperimentError(f"`vary` {arg}: '{text}' is not a single value")
     return value
 
 
 def _range(spec: str, arg: str) -> list[Any]:
     parts = spec.split(":")
     if len(parts) not in (2, 3):
-        raise ExperimentError(f"--vary {arg}: a range is START:STOP or START:STOP:STEP")
+        raise ExperimentError(f"`vary` {arg}: a range is START:STOP or START:STOP:STEP")
     nums = [_scalar(p, arg) for p in parts]
     if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in nums):
-        raise ExperimentError(f"--vary {arg}: range bounds must be numbers")
+        raise ExperimentError(f"`vary` {arg}: range bounds must be numbers")
     start, stop = nums[0], nums[1]
     step = nums[2] if len(nums) == 3 else 1
     if step <= 0 or stop < start:
-        raise ExperimentError(f"--vary {arg}: need START <= STOP and STEP > 0")
+        raise ExperimentError(f"`vary` {arg}: need START <= STOP and STEP > 0")
     integral = all(isinstance(n, int) for n in (start, stop, step))
     count = int((stop - start) / step + 1e-9) + 1
     if count > 200:
-        raise ExperimentError(f"--vary {arg}: {count} values is too many (at most 200)")
+        raise ExperimentError(f"`vary` {arg}: {count} values is too many (at most 200)")
     return [start + i * step if integral else round(start + i * step, 10) for i in range(count)]
 
 
@@ -136,21 +136,21 @@ def parse_vary(arg: str) -> Vary:
     """``PATH=2,4,6`` or ``PATH=2:12:2`` (inclusive range) → :class:`Vary`."""
     if "=" not in arg:
         raise ExperimentError(
-            f"--vary {arg}: expected PATH=VALUES, e.g. subjects.x.vehicles=2:12:2"
+            f"`vary` {arg}: expected PATH=VALUES, e.g. subjects.x.vehicles=2:12:2"
         )
     path_text, spec = arg.split("=", 1)
     path = tuple(path_text.strip().split("."))
     if not all(re.fullmatch(r"[A-Za-z0-9_-]+", p) for p in path):
-        raise ExperimentError(f"--vary {arg}: '{path_text}' is not a dotted path of keys")
+        raise ExperimentError(f"`vary` {arg}: '{path_text}' is not a dotted path of keys")
     spec = spec.strip()
     if ":" in spec and "," not in spec:
         values = _range(spec, arg)
     else:
         values = [_scalar(v.strip(), arg) for v in spec.split(",") if v.strip()]
     if not values:
-        raise ExperimentError(f"--vary {arg}: no values")
+        raise ExperimentError(f"`vary` {arg}: no values")
     if len(set(map(repr, values))) != len(values):
-        raise ExperimentError(f"--vary {arg}: a value is repeated")
+        raise ExperimentError(f"`vary` {arg}: a value is repeated")
     return Vary(path, tuple(values), arg)
 
 
@@ -188,18 +188,18 @@ def sweep_arms(
         merged = overlay(merged, load_yaml(p))
     labels = [v.path[-1] for v in varies]
     if len({v.dotted for v in varies}) != len(varies):
-        raise ExperimentError("--vary: the same path is given twice")
+        raise ExperimentError("`vary`: the same path is given twice")
     arms = [base]
     for vary, label in zip(varies, labels, strict=True):
         try:
             current = _lookup(merged.data, vary.path)
         except KeyError:
             raise ExperimentError(
-                f"--vary {vary.arg}: {vary.dotted}: no such key in the scenario"
+                f"`vary` {vary.arg}: {vary.dotted}: no such key in the scenario"
             ) from None
         if isinstance(current, dict | list):
             raise ExperimentError(
-                f"--vary {vary.arg}: {vary.dotted} is a {type(current).__name__}, not a value"
+                f"`vary` {vary.arg}: {vary.dotted} is a {type(current).__name__}, not a value"
             )
         name = label if labels.count(label) == 1 else vary.dotted
         for value in vary.values:
@@ -235,7 +235,7 @@ def _load_point(scenario: str | Path, plans: Sequence[str | Path], text: str, ar
         except ScenarioError as err:
             raise ScenarioError(
                 [
-                    Problem(f"--vary {arg}", 0, p.path, p.message) if p.file == str(file) else p
+                    Problem(f"`vary` {arg}", 0, p.path, p.message) if p.file == str(file) else p
                     for p in err.problems
                 ]
             ) from None

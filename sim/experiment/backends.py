@@ -167,7 +167,7 @@ def dask_backend(
         import dask
         from dask.distributed import Client, LocalCluster, as_completed
     except ImportError as exc:
-        raise RuntimeError("--scheduler needs Dask distributed: pip install 'drill[dask]'") from exc
+        raise RuntimeError("`scheduler` needs Dask distributed: pip install 'drill[dask]'") from exc
     # Two Dask defaults slow a CPU-bound simulation that allocates large arrays per
     # replication: the nanny's MALLOC_TRIM_THRESHOLD_=65536 makes glibc hand memory
     # back and fault it in again every run (measured: +50% CPU per replication), and

@@ -43,7 +43,7 @@ class Interrupted(Exception):
         self.stored, self.total, self.out = stored, total, out
         super().__init__(
             f"interrupted: {stored} of {total} replications stored in {out}; "
-            "run the same command with --resume to finish"
+            "run the same command with `resume` to finish"
         )
 
 
@@ -92,9 +92,9 @@ def execute(
     SIGTERM after committing everything finished.
     """
     if not 1 <= runs <= MAX_RUNS:
-        raise ExperimentError(f"--runs must be within 1 … {MAX_RUNS:,}")
+        raise ExperimentError(f"`runs` must be within 1 … {MAX_RUNS:,}")
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        raise ExperimentError(f"--workers must be within 1 … {MAX_WORKERS:,}")
+        raise ExperimentError(f"`workers` must be within 1 … {MAX_WORKERS:,}")
     workers = workers or default_workers()
     largest = max((a.scenario for a in arms), key=estimate_bytes)
     check_memory(largest, 1 if scheduler else min(workers, runs * len(arms)))
@@ -146,12 +146,12 @@ def execute(
         store.close()
         raise RunStopped(
             f"a worker process died; {stored} of {total} replications are stored in {out}; "
-            "run the same command with --resume to finish"
+            "run the same command with `resume` to finish"
         ) from None
     except ClusterLost as exc:
         store.close()
         raise RunStopped(
             f"the Dask cluster was lost ({exc}); {stored} of {total} replications are stored "
-            f"in {out}; run the same command with --resume to finish"
+            f"in {out}; run the same command with `resume` to finish"
         ) from None
     return store

@@ -72,7 +72,7 @@ class Store:
                 if resume:
                     raise StoreDamaged(
                         f"{path}: the results store is damaged ({damage}), so it cannot be "
-                        "resumed; run again without --resume to start afresh (the damaged "
+                        "resumed; run again without `resume` to start afresh (the damaged "
                         "store is replaced), or restore the file from a backup"
                     )
                 print(
@@ -85,7 +85,7 @@ class Store:
                     raise ExperimentError(
                         f"{path}: cannot resume: the scenario, a plan or the seed changed since "
                         f"this store was written (config {(stored or '')[:12]} ≠ {config[:12]}); "
-                        "use another --out or run without --resume to start again"
+                        "use another `out` or run without `resume` to start again"
                     )
                 if damage is None:
                     print(

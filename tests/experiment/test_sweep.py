@@ -33,7 +33,8 @@ def test_unknown_path_and_invalid_value_are_located(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as err:
         sweep(SCENARIO, [f"{VEHICLES}=0,2"], runs=1, out=tmp_path)
     line = str(err.value.problems[0])
-    assert line.startswith(f"--vary {VEHICLES}=0,2: {VEHICLES}:")
+    # the library names the argument, not a flag (the CLI shows it as --vary)
+    assert line.startswith(f"`vary` {VEHICLES}=0,2: {VEHICLES}:")
     with pytest.raises(ExperimentError, match="no such objective"):
         sweep(SCENARIO, [f"{VEHICLES}=1"], objective="nope", runs=1, out=tmp_path)
 
@@ -122,3 +123,14 @@ def test_cli_sweep_bad_vary_is_one_line_exit_2(tmp_path: Path) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "PATH=VALUES" in proc.stderr
+
+
+def test_the_cli_names_the_flag_the_library_names_the_argument(monkeypatch, capsys) -> None:
+    from sim.cli import main
+
+    monkeypatch.setattr("sys.argv", ["drill", "sweep", str(SCENARIO), "--vary", f"{VEHICLES}=0,2"])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"--vary {VEHICLES}=0,2: {VEHICLES}:") and "`" not in err
