@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,17 @@ def three_plans(tmp_path_factory: pytest.TempPathFactory) -> Path:
     compare(short, [PLANS / f"{p}.yaml" for p in plans], runs=4, workers=1, out=out, quiet=True)
     write_report(out, "zh")
     return out
+
+
+def drill(monkeypatch, capsys, *args: object) -> tuple[int, str, str]:
+    """Run ``drill ARGS`` through the console entry point; (exit code, stdout, stderr)."""
+    from sim.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["drill", *map(str, args)])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err

@@ -6,25 +6,13 @@ suite fast; the exit-code mapping is the one the installed command uses.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-from sim.cli import main
+from tests.conftest import drill as _drill
 
 TWO_DAYS = str(Path(__file__).resolve().parent / "two_days.yaml")
-
-
-def _drill(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["drill", *args])
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.mark.slow  # renders a report (plots and a font subset, ~3 s)
