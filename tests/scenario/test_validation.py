@@ -217,3 +217,19 @@ def test_a_subject_left_out_needs_no_responsible_agent(tmp_path) -> None:
     scenario = load_scenario(FLAGSHIP, [plan])
     assert scenario.subject_params("routine_prevention") is None
     assert "routine_prevention" not in scenario.responsibilities
+
+
+def test_a_valid_key_in_the_wrong_place_is_not_suggested_to_itself(tmp_path) -> None:
+    """'did you mean' suggests from the keys valid where the key was written."""
+    from sim.api import FLAGSHIP
+
+    plan = tmp_path / "misplaced.yaml"
+    plan.write_text(
+        "plan: {id: misplaced, title: misplaced}\nmeta: {vehicles: 3, seeed: 2}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(FLAGSHIP, [plan])
+    lines = {str(p) for p in err.value.problems}
+    assert f"{plan}:2: meta.vehicles: unknown key" in lines  # no "(did you mean 'vehicles'?)"
+    assert f"{plan}:2: meta.seeed: unknown key (did you mean 'seed'?)" in lines
