@@ -41,8 +41,24 @@ class ModelParams(Strict):
     incubation_shape: PositiveFloat = 2.322737
     incubation_scale: PositiveFloat = 6.492272
     omega: PositiveFloat = Field(default=2.0, description="skew-normal scale of exposure times")
+    latent_period: float = Field(
+        default=0.0,
+        ge=0,
+        description="days: an offspring's exposure is redrawn until it is at least this long "
+        "after its infector's (ringbp's latent_period; 0 in the 2020 paper)",
+    )
     cap_cases: PositiveInt = 5000
     cap_max_days: PositiveFloat = 350.0
+    shared_delay: bool = Field(
+        default=False,
+        description="one onset-to-isolation delay per generation and simulation, shared by "
+        "the whole generation (the 2020 paper's code)",
+    )
+    floor_day1: bool = Field(
+        default=False,
+        description="an offspring's infection time is floored at day 1 instead of being "
+        "redrawn before its infector's (the 2020 paper's code)",
+    )
 
     @property
     def alpha(self) -> float:
@@ -60,6 +76,15 @@ class ModelParams(Strict):
         return DELAYS[self.delay]
 
 
+MODELS: dict[str, dict[str, bool | float]] = {
+    "ringbp-1.0": {"shared_delay": False, "floor_day1": False},
+    "hellewell-2020": {"shared_delay": True, "floor_day1": True, "cap_max_days": 365.0},
+}
+"""The published versions of the reference model: ringbp 1.0 (the corrected package) and
+the code of the 2020 paper (ringbp commit a57bff9, ``R/outbreak_step.R`` and
+``R/outbreak_setup.R``)."""
+
+
 class Preset(Strict):
     """Strain-specific transmission parameters with the sources they come from."""
 
@@ -69,6 +94,8 @@ class Preset(Strict):
     incubation_scale: PositiveFloat
     presymptomatic: float = Field(ge=0, le=1)
     asymptomatic: float = Field(ge=0, le=1)
+    latent_period: float = Field(default=0.0, ge=0)
+    household_attack: float | None = Field(default=None, ge=0, le=1)
     sources: str
 
 
@@ -97,15 +124,23 @@ PRESETS: dict[str, Preset] = {
     "omicron_ba2": Preset(
         r0=8.2,
         k=0.4,
-        incubation_shape=1.6,
-        incubation_scale=3.57,  # mean 3.2 d
-        presymptomatic=0.5,
+        incubation_shape=2.1,
+        incubation_scale=4.742,  # mean 4.2 d, sd 2.1 d
+        presymptomatic=0.4,
         asymptomatic=0.32,
+        latent_period=2.0,
+        household_attack=0.55,
         sources="R0 8.2: Liu & Rocklöv 2022 J Travel Med 29:taac037 (Omicron mean); incubation "
-        "mean 3.2 d: Backer et al. 2022 Euro Surveill 27(6):2200042; asymptomatic 0.32: "
-        "Shang et al. 2022 Vaccines 10:1049 (Omicron meta-analysis, 32.4%); presymptomatic 0.5: "
-        "Manica et al. 2022 Lancet Reg Health Eur 19:100446 (51% of household transmission "
-        "before onset); k 0.4 is a planning assumption",
+        "mean 4.2 d, sd 2.1 d: between Shanghai BA.2 4.6 ± 2.1 d (Wei et al. 2023 Influenza "
+        "Other Respir Viruses 17:e13097), Beijing BA.2 median 4.0 d (Du et al. 2022 Chin J "
+        "Epidemiol 43:1364) and Hangzhou BA.1.1 3.8 d (Xin et al. 2022 IJID 126:132); latent "
+        "period 2 d: below the mean latent periods 2.65 d (Jiang et al. 2023 Chin J Prev Med "
+        "57:659) and 3.1 d (Xin et al. 2022), as a minimum generation time; asymptomatic "
+        "0.32: Shang et al. 2022 Vaccines 10:1049 (Omicron meta-analysis, 32.4%; China 2022: "
+        "28.3%, Jiang et al. 2023); presymptomatic and household_attack: calibrated on seeds "
+        "1-50 of the flagship to the realised pre-symptomatic share (33.6-57.2%: Xin et al. "
+        "2022, Manica et al. 2022 Lancet Reg Health Eur 19:100446, Wei et al. 2023) and the "
+        "BA.2 household attack rate (42.9%, PMC10959284); k 0.4 is a planning assumption",
     ),
 }
 """Named parameter sets; ``omicron_ba2`` is the flagship's (the strain of March 2022)."""
