@@ -70,7 +70,9 @@ def main() -> None:
         ok = passes(row, value)
         failed += ok is False
         mark = "" if ok is None else ("yes" if ok else "NO")
-        print(f"{row['label']:<62}{value:>8.3f}  {lo:.3f}–{hi:.3f}".ljust(88) + f"{field:<12}{mark}")
+        print(
+            f"{row['label']:<62}{value:>8.3f}  {lo:.3f}–{hi:.3f}".ljust(88) + f"{field:<12}{mark}"
+        )
         print(f"    {row['kind']}; {row['estimator']}")
         print(f"    source: {row['source']}")
     print(

@@ -10,12 +10,20 @@ studies, applied to the simulated line list:
   the end, and the mean comes from a Weibull fitted by maximum likelihood with
   right censoring (dropping censored cases would bias it short);
 - **serial interval**: onset of a symptomatic infectee minus onset of its
-  symptomatic infector, over pairs whose infectee was infected at least
-  ``SERIAL_WINDOW_H`` before the end, so that both onsets fall inside the run;
+  symptomatic infector, written as (infectee's exposure − infector's onset) +
+  the infectee's incubation period: the first part is averaged over every
+  pair whose infector's onset falls inside the run (pairs whose infector's onset
+  is after the end are counted and left out), the second is the censored
+  incubation mean above — the infectee's incubation does not depend on when it
+  was infected, and most infectees' onsets fall after a 14-day run;
 - **household attack rate**: household members of a household's first case
   (household contacts logged as ``contact_exposed`` in the household setting)
   infected after it during the run, over those members, for first cases that
-  were isolated during the run (their follow-up is complete);
+  were isolated during the run (their follow-up is complete) *after their
+  symptom onset* — the index cases of household transmission studies, found
+  ill in the community.  The same ratio over every first case isolated during
+  the run (found before onset too: the returnee at the monitoring test,
+  travellers at the checkpoint, contacts in quarantine) is reported beside it;
 - **pre-symptomatic share** (realised): infections by a symptomatic infector
   that happened before the infector's onset, over all infections by symptomatic
   infectors;
@@ -39,9 +47,6 @@ if TYPE_CHECKING:
     from sim.engine.log import EventLog
     from sim.epidemic.params import ModelParams
 
-SERIAL_WINDOW_H = 240.0
-"""Infectees infected later than this before the end are left out of the serial interval."""
-
 
 @dataclass
 class RunFacts:
@@ -49,10 +54,13 @@ class RunFacts:
 
     incubation_d: list[float] = field(default_factory=list)  # observed incubation periods
     incubation_censored_d: list[float] = field(default_factory=list)  # exposure to end
-    serial_d: list[float] = field(default_factory=list)
+    serial_offset_d: list[float] = field(default_factory=list)  # infectee exposure − infector onset
+    serial_dropped: int = 0  # pairs whose infector's onset is after the end
     generation_d: list[float] = field(default_factory=list)
-    household_members: int = 0
+    household_members: int = 0  # first cases isolated after their onset
     household_infected: int = 0
+    household_members_all: int = 0  # every first case isolated during the run
+    household_infected_all: int = 0
     by_symptomatic: int = 0
     before_onset: int = 0
     by_travellers: int = 0
@@ -95,10 +103,15 @@ def run_facts(log: EventLog, end_h: float) -> RunFacts:
         if src in onset:
             f.by_symptomatic += 1
             f.before_onset += int(t_exp < onset[src])
-            if person in onset and t_exp <= end_h - SERIAL_WINDOW_H:
-                f.serial_d.append((onset[person] - onset[src]) / 24.0)
+            if person in onset:
+                if onset[src] <= end_h:
+                    f.serial_offset_d.append((t_exp - onset[src]) / 24.0)
+                else:
+                    f.serial_dropped += 1
     # household attack rate among the households' first cases, isolated during the run
-    isolated = {e.entity for e in log.of("isolated")}
+    isolated: dict[str, float] = {}
+    for e in log.of("isolated"):
+        isolated.setdefault(e.entity, e.t)
     members: dict[str, set[str]] = {}
     for e in log.of("contact_exposed", setting="household"):
         members.setdefault(str(e.details["source"]), set()).add(e.entity)
@@ -108,20 +121,21 @@ def run_facts(log: EventLog, end_h: float) -> RunFacts:
         t0 = exposure[case]
         if any(exposure.get(m, np.inf) < t0 for m in home):
             continue  # not the household's first case
-        f.household_members += len(home)
-        f.household_infected += sum(1 for m in home if m in exposure)
+        infected = sum(1 for m in home if m in exposure)
+        f.household_members_all += len(home)
+        f.household_infected_all += infected
+        if onset.get(case, np.inf) < isolated[case]:
+            f.household_members += len(home)
+            f.household_infected += infected
     f.contacts_identified = len({e.entity for e in log.of("contact_identified")})
     confirmed = {e.entity for e in log.of("case_confirmed")}
     f.cases_confirmed = len(confirmed)
     first_positive: dict[str, tuple[float, str]] = {}
     for e in log.of("lab_result_positive"):
         first_positive.setdefault(e.entity, (e.t, str(e.details.get("reason", ""))))
-    first_isolated: dict[str, float] = {}
-    for e in log.of("isolated"):
-        first_isolated.setdefault(e.entity, e.t)
     for person in confirmed:
         t_pos, reason = first_positive.get(person, (np.inf, ""))
-        quarantined = first_isolated.get(person, np.inf) < t_pos
+        quarantined = isolated.get(person, np.inf) < t_pos
         f.found_in_quarantine += int(reason.startswith("quarantine") or quarantined)
     return f
 
@@ -158,11 +172,13 @@ def estimates(facts: list[RunFacts]) -> dict[str, float]:
     def ratio(a: str, b: str) -> float:
         return tot(a) / tot(b) if tot(b) else float("nan")
 
-    serial, gen = cat("serial_d"), cat("generation_d")
+    offset, gen = cat("serial_offset_d"), cat("generation_d")
+    incubation = weibull_mean_censored(cat("incubation_d"), cat("incubation_censored_d"))
     return {
-        "incubation_mean_d": weibull_mean_censored(cat("incubation_d"), cat("incubation_censored_d")),
-        "serial_interval_mean_d": float(serial.mean()) if serial.size else float("nan"),
+        "incubation_mean_d": incubation,
+        "serial_interval_mean_d": float(offset.mean()) + incubation if offset.size else np.nan,
         "household_attack_rate": ratio("household_infected", "household_members"),
+        "household_attack_rate_all": ratio("household_infected_all", "household_members_all"),
         "presymptomatic_share": ratio("before_onset", "by_symptomatic"),
         "generation_time_mean_d": float(gen.mean()) if gen.size else float("nan"),
         "infections_by_travellers": tot("by_travellers"),

@@ -154,9 +154,7 @@ def figure_3a_lines(runs: int = FIGURE_3A_RUNS, seed: int = 1) -> list[str]:
     ]
     for name, rows in res.items():
         diffs = [
-            100 * g - r
-            for r0, ref in FIGURE_3A.items()
-            for g, r in zip(rows[r0], ref, strict=True)
+            100 * g - r for r0, ref in FIGURE_3A.items() for g, r in zip(rows[r0], ref, strict=True)
         ]
         ok = sum(
             within_3se(g, r / 100, runs)
@@ -267,9 +265,7 @@ def main() -> None:
     parser.add_argument("docs", type=Path)
     parser.add_argument("--runs", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--figure-3a", action="store_true", help="print only the Figure 3A section"
-    )
+    parser.add_argument("--figure-3a", action="store_true", help="print only the Figure 3A section")
     args = parser.parse_args()
     if args.figure_3a:
         print("\n".join(figure_3a_lines(args.runs, args.seed)))
