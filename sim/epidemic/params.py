@@ -126,22 +126,26 @@ PRESETS: dict[str, Preset] = {
         r0=8.2,
         k=0.4,
         incubation_shape=2.1,
-        incubation_scale=4.742,  # mean 4.2 d, sd 2.1 d
-        presymptomatic=0.4,
+        incubation_scale=4.404,  # mean 3.9 d, sd 1.95 d
+        presymptomatic=0.38,
         asymptomatic=0.32,
-        latent_period=2.0,
-        household_attack=0.55,
+        latent_period=1.0,
+        household_attack=0.6,
         sources="R0 8.2: Liu & Rocklöv 2022 J Travel Med 29:taac037 (Omicron mean); incubation "
-        "mean 4.2 d, sd 2.1 d: between Shanghai BA.2 4.6 ± 2.1 d (Wei et al. 2023 Influenza "
-        "Other Respir Viruses 17:e13097), Beijing BA.2 median 4.0 d (Du et al. 2022 Chin J "
-        "Epidemiol 43:1364) and Hangzhou BA.1.1 3.8 d (Xin et al. 2022 IJID 126:132); latent "
-        "period 2 d: below the mean latent periods 2.65 d (Jiang et al. 2023 Chin J Prev Med "
-        "57:659) and 3.1 d (Xin et al. 2022), as a minimum generation time; asymptomatic "
-        "0.32: Shang et al. 2022 Vaccines 10:1049 (Omicron meta-analysis, 32.4%; China 2022: "
-        "28.3%, Jiang et al. 2023); presymptomatic and household_attack: calibrated on seeds "
-        "1-50 of the flagship to the realised pre-symptomatic share (33.6-57.2%: Xin et al. "
-        "2022, Manica et al. 2022 Lancet Reg Health Eur 19:100446, Wei et al. 2023) and the "
-        "BA.2 household attack rate (42.9%, PMC10959284); k 0.4 is a planning assumption",
+        "mean 3.9 d, sd 1.95 d: Hangzhou BA.1.1 3.8 d (Xin et al. 2022 IJID 126:132), Beijing "
+        "BA.2 median 4.0 d, IQR 3-6 (Du et al. 2022 Chin J Epidemiol 43:1364), Shanghai BA.2 "
+        "4.6 d (Wei et al. 2023 Influenza Other Respir Viruses 17:e13097); latent period: a "
+        "minimum generation time of 1 d, below the mean latent periods 2.65 d (Jiang et al. "
+        "2023 Chin J Prev Med 57:659) and 3.1 d (Xin et al. 2022); asymptomatic 0.32: Shang "
+        "et al. 2022 Vaccines 10:1049 (32.4%; China 2022: 28.3%, Jiang et al. 2023); "
+        "household_attack 0.6: with the flagship's vaccination (factor 0.71 on average) a "
+        "household member is infected over a case's whole infectious period with probability "
+        "0.42, the BA.2 China household attack rate (42.9%, PMC10959284); presymptomatic 0.38 "
+        "(skew-normal shape; intrinsic share before onset 0.30) and the incubation mean: "
+        "calibrated on seeds 1-50 of the flagship to the realised pre-symptomatic share "
+        "(33.6-57.2%: Xin et al. 2022, Manica et al. 2022 Lancet Reg Health Eur 19:100446, Wei "
+        "et al. 2023) and serial interval (3.0-3.9 d); k 0.4: planning assumption, inside Hong "
+        "Kong's Omicron 0.33 (0.17-0.62) (J Travel Med 2022 29:taac049)",
     ),
 }
 """Named parameter sets; ``omicron_ba2`` is the flagship's (the strain of March 2022)."""

@@ -217,7 +217,7 @@ def test_three_day_run_tests_cases_singly_and_the_county_in_pools(flagship) -> N
     samples each covered resident or counts them missed, ten to a tube at most."""
     from tests.subjects._runs import short_run
 
-    result = short_run(7)
+    result = short_run(12)
     log, summary = result.log, result.summary["mass_testing"]
     sampled: dict[str, float] = {}
     for e in log.of("sample_taken"):
