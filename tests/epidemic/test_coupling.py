@@ -6,6 +6,7 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -219,3 +220,21 @@ def test_household_members_are_infected_at_the_household_attack_rate(
         }
     assert members > 30
     assert low <= infected / members <= high
+
+
+def test_ba2_household_attack_over_the_whole_period_is_the_field_value(flagship) -> None:
+    """docs/model.md: with the flagship's vaccination a household pair's factor averages
+    ~0.71, so the preset's 0.6 per member infects ~0.42 over a whole infectious period
+    (BA.2 China: 42.9 %)."""
+    world = build_world(flagship, 1)
+    people = np.arange(0, flagship.region.population, 97, dtype=np.int64)
+    factors = [
+        world.transmission_factor(
+            np.asarray([p, world.population.household_members(p)[0]]), "household"
+        ).min()
+        for p in people
+        if world.population.household_members(p).size
+    ]
+    mean = float(np.mean(factors))
+    assert 0.68 < mean < 0.74
+    assert abs(EpidemicParams().household() * mean - 0.429) < 0.03
