@@ -114,7 +114,6 @@ class EpidemicParams(Strict):
             incubation_shape=pre.incubation_shape,
             incubation_scale=pre.incubation_scale,
             latent_period=pre.latent_period if self.latent_period is None else self.latent_period,
-            omega=pre.omega,
         )
 
     def household(self) -> float | None:

@@ -95,7 +95,6 @@ class Preset(Strict):
     presymptomatic: float = Field(ge=0, le=1)
     asymptomatic: float = Field(ge=0, le=1)
     latent_period: float = Field(default=0.0, ge=0)
-    omega: PositiveFloat = 2.0
     household_attack: float | None = Field(default=None, ge=0, le=1)
     sources: str
 

@@ -175,7 +175,8 @@ def figure_3a_lines(runs: int = FIGURE_3A_RUNS, seed: int = 1) -> list[str]:
         "generation: in some simulations every case is isolated quickly, so more outbreaks",
         f"die out (mean difference {mean['shared delay only']:+.1f} with the shared delay alone).",
         "Flooring infection times at day 1 instead of redrawing them changes little",
-        f"({mean['day-1 floor only']:+.1f} alone): it is the shared delay, not the floor.",
+        f"(mean difference {mean['day-1 floor only']:+.1f} with the floor alone, against",
+        f"{mean['ringbp-1.0']:+.1f} for ringbp 1.0): it is the shared delay, not the floor.",
         "",
     ]
     return lines

@@ -119,6 +119,11 @@ def test_flagship_summary_has_rounds_and_labs(flagship) -> None:
     assert first["completion_h"] and first["completion_h"] > 0
     assert sum(lab["tubes"] for lab in summary["labs"].values()) >= first["tubes"]
     assert summary["objectives"]["first_county_round_24h"]["rating"] in "PSMU"
+    # single tubes ran on the machines of the laboratory they were sent to
+    log = run(1).log
+    results = log.of("lab_result_positive") + log.of("lab_result_negative")
+    assert summary["labs"]["county_lab"]["single_tubes"] == len(results) > 0
+    assert summary["labs"]["city_lab"]["single_tubes"] == 0
 
 
 def test_fast_and_general_pooling_agree(flagship) -> None:
