@@ -125,9 +125,10 @@ def test_ba2_preset_is_consistent_with_the_literature() -> None:
     assert 0.15 < own["presymptomatic_share"] < 0.5
 
 
-def _imported_world(scn: Scenario, seed: int, traveller: int, exposure_h: float, at: float):
-    """A world without roads where ``traveller`` is made a case by the epidemic's own
-    ``infect`` at ``at`` — any case with that history, not a checkpoint arrival."""
+def _imported_world(scn: Scenario, seed: int, cases: list[tuple[int, float, float]]):
+    """A world without roads where each (person, exposure, arrival) of ``cases`` is made a
+    case by the epidemic's own ``infect`` at its arrival — any case with that history,
+    not a checkpoint arrival."""
     from sim.epidemic.contacts import Outbreak
 
     tc = scn.subjects.traffic_control.model_copy(update={"roads": None})
@@ -135,11 +136,12 @@ def _imported_world(scn: Scenario, seed: int, traveller: int, exposure_h: float,
     world = build_world(bare, seed)
     outbreak = Outbreak(world, bare.epidemic)
 
-    def later() -> Generator[Any, Any, None]:
+    def arrive(person: int, exposure_h: float, at: float) -> Generator[Any, Any, None]:
         yield world.env.timeout(at)
-        outbreak.infect(traveller, "", "imported", exposure_h, world.now)
+        outbreak.infect(person, "", "imported", exposure_h, world.now)
 
-    world.spawn(later())
+    for case in cases:
+        world.spawn(arrive(*case))
     world.env.run(until=bare.meta.duration_h)
     return world
 
@@ -147,40 +149,45 @@ def _imported_world(scn: Scenario, seed: int, traveller: int, exposure_h: float,
 @settings(max_examples=4, deadline=None)
 @given(seed=st.integers(0, 10_000))
 def test_undetected_traveller_transmits_like_any_case(flagship, seed) -> None:
-    """A traveller who is never detected meets and infects exactly whom a case with the
-    same history (exposure, arrival) would: same contacts at the same times, and the
-    same infections except people someone else infected first in one of the worlds."""
+    """Travellers who are never detected meet and infect exactly whom cases with the same
+    history (exposure, arrival) would: same contacts at the same times, and the same
+    infections except people someone else infected first in one of the worlds."""
     scn = _outbreak_only(flagship, 96.0, max_cases=100_000)
+    tc = scn.subjects.traffic_control
+    roads = tc.roads.model_copy(update={"infected_share": 0.1})  # many infected travellers
+    scn = scn.model_copy(
+        update={"subjects": SubjectParams(traffic_control=tc.model_copy(update={"roads": roads}))}
+    )
     world = build_world(scn, seed)
     world.env.run(until=96.0)
     travellers = [
         e for e in world.log.of("infection", setting="imported") if "checkpoint" in e.details
     ]
-    if not travellers:
-        return
-    first = travellers[0]
-    person = int(first.entity)
-    assert person not in world.isolated  # no testing, tracing or transfer: never detected
-    other = _imported_world(scn, seed, person, float(first.details["exposure_h"]), first.t)
+    assert len(travellers) >= 3
+    assert not world.isolated  # no testing, tracing or transfer: never detected
+    other = _imported_world(
+        scn, seed, [(int(e.entity), float(e.details["exposure_h"]), e.t) for e in travellers]
+    )
 
-    def met(w: Any) -> list[tuple[str, float, str]]:
+    def met(w: Any, case: str) -> list[tuple[str, float, str]]:
         return [
             (e.entity, round(e.t, 6), e.details["setting"])
-            for e in w.log.of("contact_exposed", source=first.entity)
+            for e in w.log.of("contact_exposed", source=case)
         ]
 
-    def infected(w: Any) -> set[str]:
-        return {e.entity for e in w.log.of("infection", source=first.entity)}
+    def infected(w: Any, case: str) -> set[str]:
+        return {e.entity for e in w.log.of("infection", source=case)}
 
-    assert met(world) == met(other)
-    a, b = infected(world), infected(other)
-    first_elsewhere = {
-        e.entity
-        for w in (world, other)
-        for e in w.log.of("infection")
-        if e.details["source"] != first.entity
-    }
-    assert a - first_elsewhere == b - first_elsewhere
+    for first in travellers:
+        case = first.entity
+        assert met(world, case) == met(other, case)
+        first_elsewhere = {
+            e.entity
+            for w in (world, other)
+            for e in w.log.of("infection")
+            if e.details["source"] != case
+        }
+        assert infected(world, case) - first_elsewhere == infected(other, case) - first_elsewhere
 
 
 def test_infections_split_into_imported_and_local(flagship) -> None:
