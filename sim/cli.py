@@ -247,11 +247,15 @@ def epi(
     seed: Annotated[int, typer.Option(help="random seed")] = 1,
     out: Annotated[Path | None, typer.Option(help="write p(control) vs traced plot here")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    model: Annotated[
+        str, typer.Option(help="ringbp-1.0 (corrected package) or hellewell-2020 (paper's code)")
+    ] = "ringbp-1.0",
 ) -> None:
     """Run the reference transmission model (Hellewell et al. 2020 / ringbp 1.0) alone."""
     from sim.epidemic.cli import run_epi
 
     run_epi(
+        model=model,
         r0s=r0 or [2.5],
         traced=traced or [0.0],
         options={

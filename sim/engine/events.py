@@ -61,6 +61,7 @@ EVENT_KINDS: dict[str, Kind] = {
     "ad_hoc_question": Kind("injects", "临时点题、现场应答", "ad-hoc question answered"),
     "staff_changed": Kind("injects", "人员力量变化", "staff changed"),
     "handoff_delay_changed": Kind("injects", "交接时延变化", "handoff delay changed"),
+    "machines_changed": Kind("injects", "检测设备数量变化", "laboratory machines changed"),
     "finding_revealed": Kind("injects", "新发现", "new finding revealed"),
     "rumour_spread": Kind("injects", "网络谣言出现", "rumour spreading"),
     "rumour_answered": Kind("injects", "谣言已回应", "rumour answered"),

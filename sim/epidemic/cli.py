@@ -9,7 +9,7 @@ from typing import Any
 import pydantic
 import typer
 
-from sim.epidemic.params import ModelParams
+from sim.epidemic.params import MODELS, ModelParams
 from sim.epidemic.plot import plot_control
 from sim.epidemic.reference import Outcome, simulate
 from sim.outdir import check_file, record
@@ -41,8 +41,15 @@ def run_epi(
     out: Path | None,
     as_json: bool,
     bad_input: type[Exception],
+    model: str = "ringbp-1.0",
 ) -> list[Outcome]:
-    """Simulate every (R0, traced) setting with ``runs`` outbreaks; print; plot into ``out``."""
+    """Simulate every (R0, traced) setting with ``runs`` outbreaks; print; plot into ``out``.
+
+    ``model`` names the published version (:data:`sim.epidemic.params.MODELS`).
+    """
+    if model not in MODELS:
+        raise bad_input(f"--model must be one of {', '.join(MODELS)} (got {model!r})")
+    options = {**options, **MODELS[model]}
     if not 1 <= runs <= MAX_RUNS:
         raise bad_input(f"--runs must be within 1 … {MAX_RUNS:,}")
     if not 0 <= seed <= MAX_SEED:

@@ -1,8 +1,10 @@
 """The reference transmission model coupled to the drill: who infects whom, and when.
 
 The returnee is the initial case of the Hellewell et al. (2020) model
-(:mod:`sim.epidemic.reference`).  Every case — the returnee and every
-secondary case — draws, once, from per-person common random numbers:
+(:mod:`sim.epidemic.reference`); every infected traveller who comes through a
+checkpoint (``infected_arrival``, checked or leaked) is an imported case of the
+same kind.  Every case — imported or local — starts the same case process and
+draws, once, from per-person common random numbers:
 asymptomatic or not, an incubation period, a NegBin(R0, k) count of community
 offspring and a NegBin(r0_isolated, k) count of isolated offspring, each
 offspring's exposure time (skew normal located at the case's onset), setting
@@ -10,7 +12,10 @@ offspring's exposure time (skew normal located at the case's onset), setting
 uninfected true contacts in each setting, so tracing and quarantine carry a
 realistic load.  Every exposure is a scheduled event: it happens only if the
 case is not yet isolated (isolated offspring: only if it is), and only if a
-per-exposure uniform is below ``world.transmission_factor``.  The model's
+per-exposure uniform is below ``world.transmission_factor``.  With a
+``household_attack`` rate (the BA.2 preset), household transmission is not a
+share of the NegBin count: each household member is infected with that
+probability, at a generation time of its own.  The model's
 abstract isolation delays are replaced by the response: a symptomatic case
 seeks care at a fever clinic after an onset-to-presentation delay
 (``test_requested`` with ``reason="fever_clinic"``) and is isolated when the
@@ -55,6 +60,15 @@ class EpidemicParams(Strict):
     asymptomatic: float | None = Field(default=None, ge=0, le=1)
     r0_isolated: float = Field(
         default=0.0, ge=0, le=MAX_R0, description="mean offspring after isolation"
+    )
+    latent_period: float | None = Field(
+        default=None, ge=0, le=60, description="overrides the preset's latent period (days)"
+    )
+    household_attack: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="overrides the preset's per-member household infection probability",
     )
     index_exposure_h: float = Field(
         default=-48.0, le=0, description="when the returnee was infected, hours before the start"
@@ -104,7 +118,13 @@ class EpidemicParams(Strict):
             asymptomatic=pre.asymptomatic if self.asymptomatic is None else self.asymptomatic,
             incubation_shape=pre.incubation_shape,
             incubation_scale=pre.incubation_scale,
+            latent_period=pre.latent_period if self.latent_period is None else self.latent_period,
         )
+
+    def household(self) -> float | None:
+        """Per-member household infection probability (None: household is a share of R0)."""
+        pre = PRESETS[self.preset]
+        return pre.household_attack if self.household_attack is None else self.household_attack
 
 
 def _count(dist: Any, u: float) -> int:
@@ -117,10 +137,15 @@ def _count(dist: Any, u: float) -> int:
     return max(0, round(float(value)))
 
 
+_HOUSEHOLD_BASE = 1 << 19
+"""Draw entities of household infections (member j is ``_HOUSEHOLD_BASE + j``)."""
+
+
 def install(world: World, params: EpidemicParams) -> None:
-    """Make the returnee the initial case when they arrive."""
+    """Make the returnee and every infected traveller a case when they arrive."""
     outbreak = Outbreak(world, params)
     world.on("returnee_arrival", outbreak.index_case)
+    world.on("infected_arrival", outbreak.traveller)
 
 
 class Outbreak:
@@ -130,13 +155,19 @@ class Outbreak:
         self.world = world
         self.p = params
         self.m = params.model()
-        shares = [params.setting_share.get(s, 0.0) for s in SETTINGS]
+        self.household_attack = params.household()
+        shares = np.asarray([params.setting_share.get(s, 0.0) for s in SETTINGS])
+        # with a household attack rate the NegBin count covers the other settings only
+        self.r0_count = self.m.r0
+        if self.household_attack is not None:
+            self.r0_count = self.m.r0 * (1.0 - float(shares[0]))
+            shares[0] = 0.0
+            shares = shares / shares.sum() if shares.sum() > 0 else shares
         self.cum_share = np.cumsum(shares)
         self.presentation = params.presentation_delay or Weibull(
             dist="weibull", shape=DELAYS["short"][0], scale=DELAYS["short"][1] * 24
         )
         self.capped = False
-        self.entered = 0.0  # when the returnee entered the county (hours, may be < 0)
 
     # -- draws -----------------------------------------------------------------
     def u(self, name: str, person: int, idx: np.ndarray | int = 0, slot: int = 0) -> np.ndarray:
@@ -156,14 +187,16 @@ class Outbreak:
         return self.u(name, person, np.arange(base, base + n))
 
     def generation_hours(self, person: int, incubation_d: float, n: int, base: int) -> np.ndarray:
-        """Exposure times (hours after the case's own) of ``n`` offspring, skew normal, ≥ 0.
+        """Exposure times (hours after the case's own) of ``n`` offspring, skew normal.
 
-        A draw before the case's own exposure is redrawn (ringbp), with the next slot.
+        A draw earlier than the latent period after the case's own exposure is
+        redrawn (ringbp; latent period 0 by default), with the next slot.
         """
         if n == 0:
             return np.empty(0)
         m = self.m
         alpha = m.alpha
+        latent = m.latent_period
         delta = alpha / np.sqrt(1 + alpha * alpha)
         out = np.full(n, -1.0)
         todo = np.arange(n)
@@ -173,10 +206,10 @@ class Outbreak:
             z0, z1 = np.abs(special.ndtri(u0)), special.ndtri(u1)
             x = incubation_d + m.omega * (delta * z0 + np.sqrt(1 - delta * delta) * z1)
             out[todo] = x
-            todo = todo[x < 0]
+            todo = todo[x < latent]
             if todo.size == 0:
                 break
-        return np.maximum(out, 0.0) * 24.0
+        return np.maximum(out, latent) * 24.0
 
     def _negbin(self, u: float, mean: float) -> int:
         if mean <= 0:
@@ -213,8 +246,27 @@ class Outbreak:
         between entry and now (a returnee who entered before the drill) all happened:
         nobody was looking for the returnee yet.
         """
-        self.entered = float(arrival.details.get("entered_h", self.world.now))
-        self.infect(int(arrival.entity), "", "imported", self.p.index_exposure_h)
+        entered = float(arrival.details.get("entered_h", self.world.now))
+        self.infect(int(arrival.entity), "", "imported", self.p.index_exposure_h, entered)
+
+    def traveller(self, arrival: Event) -> None:
+        """An infected traveller through a checkpoint (checked or leaked): an imported case.
+
+        It goes home like any arrival; exposures before it entered the county
+        happened elsewhere.  Nothing else about it differs from a local case.
+        """
+        person = int(arrival.entity)
+        if person in self.world.infected:
+            return
+        self.infect(
+            person,
+            "",
+            "imported",
+            float(arrival.details["exposure_h"]),
+            self.world.now,
+            checkpoint=arrival.details.get("checkpoint"),
+            checked=arrival.details.get("checked"),
+        )
 
     def traits(self, person: int) -> tuple[bool, float, int, int, float]:
         """(asymptomatic, incubation days, community and isolated offspring, presentation u).
@@ -227,13 +279,25 @@ class Outbreak:
         return (
             u_asym < m.asymptomatic,
             incubation_d,
-            self._negbin(u_comm, m.r0),
+            self._negbin(u_comm, self.r0_count),
             self._negbin(u_iso, m.r0_isolated),
             u_present,
         )
 
-    def infect(self, person: int, source: str, setting: str, exposure_h: float) -> None:
-        """Log the infection (with the case's onset and asymptomatic flag) and start the case."""
+    def infect(
+        self,
+        person: int,
+        source: str,
+        setting: str,
+        exposure_h: float,
+        entered: float | None = None,
+        **details: Any,
+    ) -> None:
+        """Log the infection (with the case's onset and asymptomatic flag) and start the case.
+
+        ``entered``: when an imported case entered the county (None: a local
+        case, in the county since its exposure).
+        """
         world = self.world
         traits = self.traits(person)
         world.infected[person] = exposure_h
@@ -247,13 +311,23 @@ class Outbreak:
             exposure_h=round(exposure_h, 6),
             onset_h=round(exposure_h + 24.0 * traits[1], 6),
             asymptomatic=traits[0],
+            **details,
         )
-        world.spawn(self.case(person, exposure_h, traits))
+        start = exposure_h if entered is None else max(exposure_h, entered)
+        world.spawn(self.case(person, exposure_h, traits, start))
 
     def case(
-        self, case: int, exposure_h: float, traits: tuple[bool, float, int, int, float]
+        self,
+        case: int,
+        exposure_h: float,
+        traits: tuple[bool, float, int, int, float],
+        entered: float,
     ) -> Generator[Any, Any, None]:
-        """One case: symptoms, care seeking, and every exposure it causes, in time order."""
+        """One case: symptoms, care seeking, and every exposure it causes, in time order.
+
+        Exposures before ``entered`` (an imported case still outside the county)
+        are dropped; the household is met from ``entered`` on.
+        """
         world = self.world
         asymptomatic, incubation_d, n_comm, n_iso, u_present = traits
         onset_h = exposure_h + 24.0 * incubation_d
@@ -288,8 +362,7 @@ class Outbreak:
         all_s = np.concatenate(parts_s)
         n_all = all_p.size
         all_t = exposure_h + self.generation_hours(case, incubation_d, n_all, 0)
-        # the household shares the home from the start (the returnee's: from entry)
-        entered = max(exposure_h, self.entered)
+        # the household shares the home from the start (an imported case's: from entry)
         n_home = parts_p[1].size if len(parts_p) > 1 and parts_s[1][:1].tolist() == [0] else 0
         all_t[n_inf : n_inf + n_home] = entered
         thin = self.u_many("thin", case, n_all)  # entities: offspring, then contacts
@@ -297,6 +370,17 @@ class Outbreak:
         kind = np.full(n_all, 2)
         kind[:n_comm] = 0
         kind[n_comm:n_inf] = 1
+        if self.household_attack is not None:
+            # each household member is infected with the household attack probability
+            home = world.population.household_members(case)
+            j = np.flatnonzero(self.u_many("household", case, home.size) < self.household_attack)
+            if j.size:
+                t_h = self.generation_hours(case, incubation_d, home.size, _HOUSEHOLD_BASE)[j]
+                all_p = np.concatenate([all_p, home[j]])
+                all_s = np.concatenate([all_s, np.zeros(j.size, dtype=all_s.dtype)])
+                all_t = np.concatenate([all_t, exposure_h + t_h])
+                kind = np.concatenate([kind, np.zeros(j.size, dtype=kind.dtype)])
+                thin = np.concatenate([thin, self.u("thin", case, _HOUSEHOLD_BASE + j)])
         if not asymptomatic:
             world.spawn(self._symptoms(case, onset_h, u_present))
         order = np.argsort(all_t, kind="stable")
@@ -311,7 +395,7 @@ class Outbreak:
             strict=True,
         ):
             if t < entered:
-                continue  # before the returnee's arrival: outside the county
+                continue  # before an imported case's arrival: outside the county
             if t > env.now:
                 yield env.timeout(t - env.now)
             if (k == 1) != (case in world.isolated) or person == case:
@@ -334,7 +418,7 @@ class Outbreak:
                     self.capped = True
                     world.emit("case_cap_reached", SUBJECT, "", person, cases=len(world.infected))
                 continue
-            self.infect(person, str(case), setting, max(t, entered))
+            self.infect(person, str(case), setting, t)
 
     def _symptoms(self, case: int, onset_h: float, u: float) -> Generator[Any, Any, None]:
         """Symptom onset, then a fever-clinic visit unless the case is isolated by then."""

@@ -44,8 +44,24 @@ class ModelParams(Strict):
     incubation_shape: PositiveFloat = 2.322737
     incubation_scale: PositiveFloat = 6.492272
     omega: PositiveFloat = Field(default=2.0, description="skew-normal scale of exposure times")
+    latent_period: float = Field(
+        default=0.0,
+        ge=0,
+        description="days: an offspring's exposure is redrawn until it is at least this long "
+        "after its infector's (ringbp's latent_period; 0 in the 2020 paper)",
+    )
     cap_cases: PositiveInt = 5000
     cap_max_days: PositiveFloat = 350.0
+    shared_delay: bool = Field(
+        default=False,
+        description="one onset-to-isolation delay per generation and simulation, shared by "
+        "the whole generation (the 2020 paper's code)",
+    )
+    floor_day1: bool = Field(
+        default=False,
+        description="an offspring's infection time is floored at day 1 instead of being "
+        "redrawn before its infector's (the 2020 paper's code)",
+    )
 
     @property
     def alpha(self) -> float:
@@ -63,6 +79,15 @@ class ModelParams(Strict):
         return DELAYS[self.delay]
 
 
+MODELS: dict[str, dict[str, bool | float]] = {
+    "ringbp-1.0": {"shared_delay": False, "floor_day1": False},
+    "hellewell-2020": {"shared_delay": True, "floor_day1": True, "cap_max_days": 365.0},
+}
+"""The published versions of the reference model: ringbp 1.0 (the corrected package) and
+the code of the 2020 paper (ringbp commit a57bff9, ``R/outbreak_step.R`` and
+``R/outbreak_setup.R``)."""
+
+
 class Preset(Strict):
     """Strain-specific transmission parameters with the sources they come from."""
 
@@ -72,6 +97,8 @@ class Preset(Strict):
     incubation_scale: PositiveFloat
     presymptomatic: float = Field(ge=0, le=1)
     asymptomatic: float = Field(ge=0, le=1)
+    latent_period: float = Field(default=0.0, ge=0)
+    household_attack: float | None = Field(default=None, ge=0, le=1)
     sources: str
 
 
@@ -100,15 +127,27 @@ PRESETS: dict[str, Preset] = {
     "omicron_ba2": Preset(
         r0=8.2,
         k=0.4,
-        incubation_shape=1.6,
-        incubation_scale=3.57,  # mean 3.2 d
-        presymptomatic=0.5,
+        incubation_shape=2.1,
+        incubation_scale=4.404,  # mean 3.9 d, sd 1.95 d
+        presymptomatic=0.38,
         asymptomatic=0.32,
+        latent_period=1.0,
+        household_attack=0.6,
         sources="R0 8.2: Liu & Rocklöv 2022 J Travel Med 29:taac037 (Omicron mean); incubation "
-        "mean 3.2 d: Backer et al. 2022 Euro Surveill 27(6):2200042; asymptomatic 0.32: "
-        "Shang et al. 2022 Vaccines 10:1049 (Omicron meta-analysis, 32.4%); presymptomatic 0.5: "
-        "Manica et al. 2022 Lancet Reg Health Eur 19:100446 (51% of household transmission "
-        "before onset); k 0.4 is a planning assumption",
+        "mean 3.9 d, sd 1.95 d: Hangzhou BA.1.1 3.8 d (Xin et al. 2022 IJID 126:132), Beijing "
+        "BA.2 median 4.0 d, IQR 3-6 (Du et al. 2022 Chin J Epidemiol 43:1364), Shanghai BA.2 "
+        "4.6 d (Wei et al. 2023 Influenza Other Respir Viruses 17:e13097); latent period: a "
+        "minimum generation time of 1 d, below the mean latent periods 2.65 d (Jiang et al. "
+        "2023 Chin J Prev Med 57:659) and 3.1 d (Xin et al. 2022); asymptomatic 0.32: Shang "
+        "et al. 2022 Vaccines 10:1049 (32.4%; China 2022: 28.3%, Jiang et al. 2023); "
+        "household_attack 0.6: with the flagship's vaccination (factor 0.71 on average) a "
+        "household member is infected over a case's whole infectious period with probability "
+        "0.42, the BA.2 China household attack rate (42.9%, PMC10959284); presymptomatic 0.38 "
+        "(skew-normal shape; intrinsic share before onset 0.30) and the incubation mean: "
+        "calibrated on seeds 1-50 of the flagship to the realised pre-symptomatic share "
+        "(33.6-57.2%: Xin et al. 2022, Manica et al. 2022 Lancet Reg Health Eur 19:100446, Wei "
+        "et al. 2023) and serial interval (3.0-3.9 d); k 0.4: planning assumption, inside Hong "
+        "Kong's Omicron 0.33 (0.17-0.62) (J Travel Med 2022 29:taac049)",
     ),
 }
 """Named parameter sets; ``omicron_ba2`` is the flagship's (the strain of March 2022)."""

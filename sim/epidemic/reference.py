@@ -20,6 +20,12 @@ One generation step, for every case of every running simulation:
    max(onset, infector's isolation) for symptomatic cases, or — with
    quarantine — at the infector's isolation for every traced case).
 
+With ``shared_delay`` and ``floor_day1`` (``drill epi --model hellewell-2020``) it
+is instead the code of the 2020 paper: every generation of a simulation,
+including the initial cluster, shares one onset-to-isolation delay draw, and an
+offspring's exposure time (located at the infector's absolute onset) is floored
+at day 1 rather than redrawn when it falls before the infector's exposure.
+
 A simulation stops when it has ≥ ``cap_cases`` cases, when the earliest
 exposure of its unprocessed cases is past ``cap_max_days``, or when a
 generation has no offspring.  Cases are counted by week of onset; an outbreak
@@ -51,16 +57,20 @@ def skewnormal(gen: np.random.Generator, loc: np.ndarray, omega: float, alpha: f
 
 
 def generation_times(
-    gen: np.random.Generator, rel_onset: np.ndarray, omega: float, alpha: float
+    gen: np.random.Generator,
+    rel_onset: np.ndarray,
+    omega: float,
+    alpha: float,
+    latent: float = 0.0,
 ) -> np.ndarray:
-    """Exposure times of offspring relative to the infector's exposure (≥ 0, redrawn)."""
+    """Exposure times of offspring relative to the infector's exposure (≥ ``latent``, redrawn)."""
     out = skewnormal(gen, rel_onset, omega, alpha)
-    bad = np.flatnonzero(out < 0)
+    bad = np.flatnonzero(out < latent)
     for _ in range(1000):
         if bad.size == 0:
             break
         out[bad] = skewnormal(gen, rel_onset[bad], omega, alpha)
-        bad = bad[out[bad] < 0]
+        bad = bad[out[bad] < latent]
     return out
 
 
@@ -136,13 +146,19 @@ def simulate(params: ModelParams, runs: int, seed: int) -> Outcome:
         weekly[:] += np.bincount(sim[keep] * n_weeks + week[keep], minlength=weekly.size)
         total[:] += np.bincount(sim, minlength=runs)
 
+    def delays(sim: np.ndarray) -> np.ndarray:
+        """Onset-to-isolation delays: one per case, or one per simulation (the 2020 code)."""
+        if p.shared_delay:
+            return _weibull(gen, ishape, iscale, runs)[sim]
+        return _weibull(gen, ishape, iscale, sim.size)
+
     # initial cases: exposed at 0, isolated by symptoms only
     n0 = p.initial_cases
     sim = np.repeat(np.arange(runs, dtype=np.int64), n0)
     exposure = np.zeros(sim.size)
     asym = gen.random(sim.size) < p.asymptomatic
     onset = exposure + _weibull(gen, p.incubation_shape, p.incubation_scale, sim.size)
-    iso = np.where(asym, np.inf, onset + _weibull(gen, ishape, iscale, sim.size))
+    iso = np.where(asym, np.inf, onset + delays(sim))
     count(sim, onset)
     generations = 0
     while sim.size:
@@ -167,9 +183,12 @@ def simulate(params: ModelParams, runs: int, seed: int) -> Outcome:
                                  np.repeat(np.arange(sim.size), n_iso)])  # fmt: skip
         is_comm = np.zeros(parent.size, dtype=bool)
         is_comm[: int(n_comm.sum())] = True
-        t = exposure[parent] + generation_times(
-            gen, onset[parent] - exposure[parent], p.omega, alpha
-        )
+        if p.floor_day1:
+            t = np.maximum(skewnormal(gen, onset[parent], p.omega, alpha), 1.0)
+        else:
+            t = exposure[parent] + generation_times(
+                gen, onset[parent] - exposure[parent], p.omega, alpha, p.latent_period
+            )
         happens = np.where(is_comm, t < iso[parent], t > iso[parent])
         parent, t = parent[happens], t[happens]
         # new cases: every one is counted by its onset week ...
@@ -183,7 +202,7 @@ def simulate(params: ModelParams, runs: int, seed: int) -> Outcome:
         new_asym = gen.random(n) < p.asymptomatic
         traced = ~asym[parent] & (gen.random(n) < p.traced)
         inf_iso = iso[parent]
-        new_iso = np.where(new_asym, np.inf, new_onset + _weibull(gen, ishape, iscale, n))
+        new_iso = np.where(new_asym, np.inf, new_onset + delays(new_sim))
         if p.quarantine:
             trace_iso = np.where(traced, inf_iso, np.inf)
         else:

@@ -12,9 +12,12 @@ from sim.subjects.registry import REGISTRY
 
 
 class Infections(TypedDict):
-    """Infections of the run: all of them, and by the setting they happened in."""
+    """Infections of the run: all (``total = local + imported``), those that arrived
+    infected, those that happened in the county, and by setting."""
 
     total: int
+    imported: int
+    local: int
     by_setting: dict[str, int]
 
 
@@ -89,6 +92,7 @@ def summarize(scenario: Scenario, log: EventLog, seed: int) -> dict[str, Any]:
     """The machine-readable result of one replication."""
     duration = scenario.meta.duration_h
     infections = log.of("infection")
+    imported = sum(1 for e in infections if e.details["setting"] == "imported")
     isolated = log.of("isolated")
     identified = {e.entity for e in log.of("contact_identified")}
     modes = Counter(e.details["mode"] for e in isolated)
@@ -102,6 +106,8 @@ def summarize(scenario: Scenario, log: EventLog, seed: int) -> dict[str, Any]:
         "events": len(log),
         "infections": {
             "total": len(infections),
+            "imported": imported,
+            "local": len(infections) - imported,
             "by_setting": dict(sorted(Counter(e.details["setting"] for e in infections).items())),
         },
         "contacts": {

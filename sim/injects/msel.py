@@ -26,6 +26,7 @@ from sim.scenario.injects import (
     Effect,
     HandoffDelayEffect,
     Inject,
+    MachinesEffect,
     Option,
     RevealContactsEffect,
     RumourEffect,
@@ -257,6 +258,18 @@ class Msel:
             staff = max(1, staff)  # an agent never loses its last member (the duty officer)
             set_staff(world, eff.agent, staff)
             world.emit("staff_changed", inj.subject, eff.agent, inj.id, before=before, staff=staff)
+        elif isinstance(eff, MachinesEffect):
+            last = world.log.of("machines_changed", agent=eff.agent)
+            if last:
+                before = int(last[-1].details["machines"])
+            else:
+                testing = world.scenario.subjects.testing
+                labs = testing.mass.labs if testing and testing.mass else []
+                before = next((lab.machines for lab in labs if lab.agent == eff.agent), 0)
+            machines = max(0, eff.set if eff.set is not None else before + (eff.add or 0))
+            world.emit(
+                "machines_changed", inj.subject, eff.agent, inj.id, before=before, machines=machines
+            )
         elif isinstance(eff, HandoffDelayEffect):
             scn = world.scenario
             handoffs = [

@@ -16,6 +16,7 @@ from sim.scenario.injects import (
     ROOMS_OCCUPIED,
     Effect,
     HandoffDelayEffect,
+    MachinesEffect,
     RevealContactsEffect,
     RumourEffect,
     StaffEffect,
@@ -88,6 +89,15 @@ def _agent(scn: Scenario, path: Rel, name: str) -> Iterator[tuple[Rel, str]]:
 def _effect(scn: Scenario, path: Rel, eff: Effect) -> Iterator[tuple[Rel, str]]:
     if isinstance(eff, StaffEffect | RumourEffect):
         yield from _agent(scn, (*path, "agent"), eff.agent)
+    elif isinstance(eff, MachinesEffect):
+        testing = scn.subjects.testing
+        labs = [lab.agent for lab in testing.mass.labs] if testing and testing.mass else []
+        if eff.agent not in labs:
+            yield (
+                (*path, "agent"),
+                f"'{eff.agent}' is not a laboratory with machines "
+                f"(subjects.testing.mass.labs){suggest(eff.agent, labs)}",
+            )
     elif isinstance(eff, HandoffDelayEffect):
         if scn.handoff(eff.from_, eff.to) is None:
             yield path, f"no handoff declared from '{eff.from_}' to '{eff.to}'"

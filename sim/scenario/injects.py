@@ -62,6 +62,23 @@ class StaffEffect(Strict):
         return self
 
 
+class MachinesEffect(Strict):
+    """A laboratory's machines fail or are added (a PCR machine breaks, a mobile lab
+    arrives): how many of its machines run tubes from now on.  ``agent`` is a
+    laboratory of the mass rounds (``subjects.testing.mass.labs``)."""
+
+    kind: Literal["machines"]
+    agent: Slug
+    add: int | None = Field(default=None, description="machines added (negative: lost)")
+    set: NonNegativeInt | None = Field(default=None, description="machines from now on")
+
+    @model_validator(mode="after")
+    def _one(self) -> MachinesEffect:
+        if (self.add is None) == (self.set is None):
+            raise ValueError("give exactly one of 'add' and 'set'")
+        return self
+
+
 class HandoffDelayEffect(Strict):
     """A handoff becomes slower (a network outage, a road closed): its new delay."""
 
@@ -102,7 +119,12 @@ class RumourEffect(Strict):
 
 
 Effect = Annotated[
-    StaffEffect | HandoffDelayEffect | RevealContactsEffect | TestRequestEffect | RumourEffect,
+    StaffEffect
+    | MachinesEffect
+    | HandoffDelayEffect
+    | RevealContactsEffect
+    | TestRequestEffect
+    | RumourEffect,
     Field(discriminator="kind"),
 ]
 

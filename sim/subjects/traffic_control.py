@@ -19,9 +19,11 @@ risk-area arrival: checked, it is recognised unless the check misses it
 (``miss_prob``, lower with health-code checks), gets the arrival test
 (``test_requested`` reason arrival) and a ``risk_arrival_checked`` event that the
 transfer subject can take up for point-to-point transfer; waved through or
-missed, it is a ``risk_arrival_leaked``.  Infected arrivals enter the
-population as ``infection`` events with setting ``imported``, so a leaked one
-seeds transmission undetected.  Each vehicle's draws are counter-based common
+missed, it is a ``risk_arrival_leaked``.  An infected arrival is logged as
+``infected_arrival`` (with its exposure time); the epidemic makes it an
+imported case that goes home and transmits like any other case until
+something isolates it — its arrival test if it was checked, otherwise a fever
+clinic, a screening round or tracing.  Each vehicle's draws are counter-based common
 random numbers keyed by (checkpoint, hour, vehicle), and the vehicles waved
 through are the hour's last arrivals, so more staff only ever turns leaked
 vehicles into checked ones.
@@ -183,14 +185,11 @@ def _checkpoint(world: World, roads: Roads, cid: str, cp: Checkpoint) -> Generat
             leaked = bool(risky[i] >= waved_from or missed[i])
             if sick[i] and person not in world.infected:
                 exposure = world.now - 24.0 * float(days_ago[i])
-                world.infected[person] = exposure
                 world.emit(
-                    "infection",
+                    "infected_arrival",
                     NAME,
                     "",
                     person,
-                    source="",
-                    setting="imported",
                     exposure_h=round(exposure, 4),
                     checkpoint=cid,
                     checked=not leaked,
@@ -290,6 +289,7 @@ SUBJECT: Subject[Params] = Subject(
         "checkpoint_interval": ("卡口时段通行情况", "checkpoint interval"),
         "risk_arrival_checked": ("中高风险地区来人查验", "risk-area arrival checked"),
         "risk_arrival_leaked": ("中高风险地区来人漏检", "risk-area arrival slipped through"),
+        "infected_arrival": ("感染者入境", "infected traveller arrived"),
     },
     keywords={
         "zh": ("卡口", "查验", "行程卡", "健康码", "落地", "车辆"),

@@ -77,3 +77,21 @@ def test_bad_parameters_exit_2_with_one_line(
     assert "Traceback" not in err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and needle in lines[0]
+
+
+def test_model_hellewell_2020_switches_both_differences_on(capsys, monkeypatch) -> None:
+    code, out, _ = _main(
+        ["--model", "hellewell-2020", "--r0", "1.5", "--runs", "50", "--json"], capsys, monkeypatch
+    )
+    assert code == 0
+    params = json.loads(out)["params"]
+    assert params["shared_delay"] and params["floor_day1"] and params["cap_max_days"] == 365
+    code, out, _ = _main(["--r0", "1.5", "--runs", "50", "--json"], capsys, monkeypatch)
+    params = json.loads(out)["params"]
+    assert not params["shared_delay"] and not params["floor_day1"]
+
+
+def test_unknown_model_is_exit_2(capsys, monkeypatch) -> None:
+    code, _, err = _main(["--model", "ringbp-2", "--runs", "5"], capsys, monkeypatch)
+    assert code == 2
+    assert "--model" in err and "hellewell-2020" in err and "Traceback" not in err

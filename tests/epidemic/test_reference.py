@@ -8,7 +8,15 @@ from scipy import stats
 
 from sim.epidemic.params import ModelParams
 from sim.epidemic.reference import generation_times, simulate
-from sim.epidemic.validation import REFERENCE, SETTINGS, tolerance
+from sim.epidemic.validation import (
+    ABLATION,
+    FIGURE_3A,
+    FIGURE_3A_TRACED,
+    REFERENCE,
+    SETTINGS,
+    tolerance,
+    within_3se,
+)
 
 
 @pytest.mark.parametrize("share", [0.05, 0.15, 0.3, 0.5, 0.7])
@@ -24,6 +32,43 @@ def test_generation_times_are_redrawn_to_be_non_negative() -> None:
     assert (t >= 0).all()
     # truncation at 0 only removes mass below the onset: the share before onset shrinks
     assert 0.05 < (t < 1.0).mean() < 0.3
+
+
+def test_generation_times_respect_the_latent_period() -> None:
+    gen = np.random.default_rng(4)
+    rel_onset = np.full(20_000, 4.0)
+    t = generation_times(gen, rel_onset, 2.0, ModelParams(presymptomatic=0.3).alpha, latent=2.0)
+    assert t.min() >= 2.0
+    assert (t < 2.5).mean() > 0.01  # truncated, not shifted: mass piles up just after 2 d
+
+
+@pytest.mark.parametrize(
+    ("r0", "i"),
+    [
+        (2.5, 3),
+        (1.5, 1),
+        pytest.param(2.5, 2, marks=pytest.mark.slow),  # outbreaks that mostly reach the cap
+        pytest.param(3.5, 4, marks=pytest.mark.slow),
+    ],
+)
+def test_hellewell_2020_reproduces_figure_3a(r0: float, i: int) -> None:
+    """``--model hellewell-2020`` at points of Figure 3A, within 3 combined binomial SEs."""
+    params = ModelParams(r0=r0, traced=FIGURE_3A_TRACED[i], **ABLATION["hellewell-2020"])
+    o = simulate(params, 1000, seed=7)
+    assert within_3se(o.p_control, FIGURE_3A[r0][i] / 100, 1000)
+
+
+@pytest.mark.slow  # 6,000 outbreaks, most growing to the 5,000-case cap (~30 s)
+def test_shared_delay_is_what_lifts_p_control() -> None:
+    """The 2020 code's shared delay raises p(control) over ringbp 1.0; the floor does not."""
+    runs = 2000
+
+    def p(**switches: bool | float) -> float:
+        return simulate(ModelParams(r0=2.5, traced=0.4, **switches), runs, seed=11).p_control
+
+    base = p(**ABLATION["ringbp-1.0"])
+    assert p(**ABLATION["shared delay only"]) - base > 0.015
+    assert abs(p(**ABLATION["day-1 floor only"]) - base) < 0.03
 
 
 # Settings cheap enough for the test suite; the tolerance follows from the run counts.

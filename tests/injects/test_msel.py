@@ -119,21 +119,33 @@ injects:
 
 
 @pytest.mark.slow  # a full flagship run
-def test_staff_effect_changes_the_running_agent(default_log) -> None:
+def test_machines_effect_changes_the_running_laboratory(default_log) -> None:
+    """The flagship's machine failure: 6 machines down to 2; runs under way finish, and
+    once they have, never more than two of the county laboratory's runs at once."""
     log = default_log
-    change = log.first("staff_changed", agent="county_lab")
-    assert (change.details["before"], change.details["staff"]) == (8, 2)
-    # runs under way finish (no preemption); once they have, never more than two at once
-    running, drained, peak = 0, False, 0
-    for e in log:
-        if e.agent != "county_lab" or e.details.get("task") != "lab_run":
-            continue
-        running += 1 if e.kind == "task_start" else -1
-        if e.t > change.t:
-            drained = drained or running <= 2
-            if drained:
-                peak = max(peak, running)
-    assert drained and 0 < peak <= 2
+    change = log.first("machines_changed", agent="county_lab")
+    assert (change.details["before"], change.details["machines"]) == (6, 2)
+    spans = [(e.t - e.details["run_h"], e.t) for e in log.of("lab_run", agent="county_lab")]
+    assert any(end > change.t for _, end in spans)
+    drained = max((end for start, end in spans if start < change.t), default=change.t)
+    later = [(s, e) for s, e in spans if s >= drained]
+    assert later
+    eps = 1e-3  # run_h is logged to 4 decimals
+    peak = max(sum(1 for s2, e2 in later if s2 - eps <= s < e2 - eps) for s, _ in later)
+    assert 0 < peak <= 2
+
+
+def test_machines_effect_names_a_laboratory(tmp_path) -> None:
+    plan = _plan(
+        tmp_path,
+        "injects:\n  - id: x\n    at_h: 1\n    type: resource_loss\n    subject: testing\n"
+        "    target: testing_tf\n    message: m\n"
+        "    effects: [{kind: machines, agent: cdc, set: 1}]\n",
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(FLAGSHIP, [plan])
+    [problem] = [p for p in err.value.problems if "laboratory" in p.message]
+    assert problem.path.endswith("effects[0].agent")
 
 
 def test_set_staff_shrinks_without_preempting_and_grows_beyond_declared(flagship) -> None:

@@ -11,7 +11,7 @@ from sim.api import FLAGSHIP
 from tests.subjects._runs import plan_file, run, runs, scenario, short_and_full
 
 
-@pytest.mark.parametrize(("length", "seeds"), short_and_full((7,), (4,)))
+@pytest.mark.parametrize(("length", "seeds"), short_and_full((12,), (4,)))
 def test_batches_arrive_after_confirmation_and_every_entry_is_checked(length, seeds) -> None:
     [result] = runs(length, seeds)
     log = result.log
@@ -52,7 +52,7 @@ def test_outcome_shares_and_routes() -> None:
     assert abs(outcomes["unreachable"] / total - p.unreachable_share) < 0.04
 
 
-@pytest.mark.parametrize(("length", "seeds"), short_and_full((7,), (1,)))
+@pytest.mark.parametrize(("length", "seeds"), short_and_full((12,), (1,)))
 def test_push_lists_feed_tracing_and_transfer_load(length, seeds) -> None:
     """Most of the transfer load comes from verified push entries (#16)."""
     [result] = runs(length, seeds)

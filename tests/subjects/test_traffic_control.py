@@ -39,6 +39,10 @@ def test_checked_arrivals_are_tested_and_leaked_infections_imported(flagship) ->
         if "checkpoint" in e.details:
             assert int(e.entity) in world.infected
             assert e.details["source"] == ""
+    # every infected traveller becomes a case of the epidemic, at its arrival
+    arrivals = {(e.entity, e.t) for e in world.log.of("infected_arrival")}
+    assert arrivals
+    assert arrivals == {(e.entity, e.t) for e in imported if "checkpoint" in e.details}
 
 
 def test_queue_builds_when_lanes_are_short(tmp_path) -> None:

@@ -12,7 +12,7 @@ from sim.api import FLAGSHIP, build_world, run_drill
 from tests.subjects._runs import plan_file, runs, scenario, short_and_full, short_scenario
 
 
-@pytest.mark.parametrize(("length", "seeds"), short_and_full((7,), (2,)))
+@pytest.mark.parametrize(("length", "seeds"), short_and_full((12,), (2,)))
 def test_every_positive_admitted_once_after_its_report(length, seeds) -> None:
     [result] = runs(length, seeds)
     log = result.log
@@ -27,7 +27,7 @@ def test_every_positive_admitted_once_after_its_report(length, seeds) -> None:
         assert adm.agent == result.scenario.subject_params("treatment").hospital
 
 
-@pytest.mark.parametrize(("length", "seeds"), short_and_full((7,), (2,)))
+@pytest.mark.parametrize(("length", "seeds"), short_and_full((12,), (2,)))
 def test_admission_sets_isolated(length, seeds) -> None:
     scn = short_scenario() if length == "three-days" else scenario()
     world = build_world(scn, *seeds)

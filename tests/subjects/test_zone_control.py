@@ -143,7 +143,7 @@ def test_three_day_run_zones_the_cases_compounds_and_communities() -> None:
     from tests.subjects._runs import short_scenario
 
     scn = short_scenario()
-    world = build_world(scn, 7)
+    world = build_world(scn, 12)
     world.env.run(until=scn.meta.duration_h)
     log, pop = world.log, world.population
     assert not log.of("zone_lifted"), "premise: no zone is lifted within three days"

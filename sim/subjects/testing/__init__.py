@@ -8,8 +8,10 @@ The subject is split by job: :mod:`.params` (its scenario section),
 **Single tubes.** Any subject asks for a test by logging ``test_requested``
 (entity = person, ``reason`` = arrival, fever_clinic, quarantine_day_N,
 pool_retest, ...).  A sampler of the testing task force swabs the person, the
-tube travels to a laboratory, the laboratory's staff run it, and
-``lab_result_positive`` or ``lab_result_negative`` is logged with the same reason.
+tube travels to a laboratory and joins a run of its machines like the pooled
+tubes (urgent tubes first), and ``lab_result_positive`` or
+``lab_result_negative`` is logged with the same reason; a swab detects with the
+sensitivity of its day since infection.
 A positive result starts the reporting chain.  The arrival test (落地核酸) at the
 first landing point is requested here when the returnee passes the checkpoint.
 
@@ -35,12 +37,14 @@ from typing import TYPE_CHECKING
 
 from sim.scenario.schema import Text
 from sim.subjects.base import Section, Subject
+from sim.subjects.testing.labs import LabRunner
 from sim.subjects.testing.params import Params, check
 from sim.subjects.testing.rounds import MassTestingService
 from sim.subjects.testing.single import NAME, individual_test, returnee_test
 from sim.subjects.testing.summary import summarize
 
 if TYPE_CHECKING:
+    from sim.engine.log import Event
     from sim.engine.world import World
 
 __all__ = ["SUBJECT", "MassTestingService", "Params"]
@@ -58,11 +62,28 @@ def install(world: World, params: Params) -> TestingState:
     state = TestingState()
     if params.arrival_test:
         world.on("returnee_arrival", lambda e: returnee_test(world, e))
-    world.on("test_requested", lambda e: individual_test(world, params.individual, state.tests, e))
     if params.mass is not None:
         state.mass = MassTestingService(world, params.mass)
         state.mass.install()
+    # single tubes run on the machines of their laboratory when it has machines
+    machines = {lab.spec.agent: lab for lab in state.mass.labs} if state.mass else {}
+    lab = machines.get(params.individual.lab)
+    curve = params.single_curve()
+    world.on(
+        "test_requested",
+        lambda e: individual_test(
+            world, params.individual, state.tests, e, lab, curve, params.premise_positive
+        ),
+    )
+    world.on("machines_changed", lambda e: _machines(machines, e))
     return state
+
+
+def _machines(labs: dict[str, LabRunner], event: Event) -> None:
+    """An inject's machine failure or reinforcement reaches the laboratory's machines."""
+    lab = labs.get(event.agent)
+    if lab is not None:
+        lab.set_machines(int(event.details["machines"]))
 
 
 SUBJECT: Subject[Params] = Subject(

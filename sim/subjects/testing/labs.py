@@ -1,9 +1,13 @@
-"""Laboratories running the tubes of mass rounds on their machines, in runs.
+"""Laboratories running tubes on their machines, in runs.
 
 Each laboratory has ``machines`` that each run up to ``tubes_per_run`` tubes in
-``run_time`` hours; tubes queue in the order they arrive.  A run's positive
-pools hold their members and re-sample each in a single tube (#59).  Events are
-per machine run and per positive pool, never per resident.
+``run_time`` hours.  A run is filled with urgent single tubes first (suspected
+cases), then routine single tubes (quarantine, arrival), then the tubes of mass
+rounds in the order they arrived.  A run's positive pools hold their members
+and re-sample each in a single tube (#59); a single tube's result is known when
+its run ends.  A machine failure or added machines (``machines_changed``, an
+inject's effect) change how many runs go at once; runs under way finish.
+Events are per machine run and per positive pool, never per resident.
 """
 
 from __future__ import annotations
@@ -56,6 +60,14 @@ class TubeBatch:
 
 
 @dataclass
+class SingleTube:
+    """One person's tube; ``done`` succeeds when the run that holds it ends."""
+
+    person: int
+    done: simpy.Event
+
+
+@dataclass
 class LabRunner:
     """One laboratory's machines working through the tubes delivered to it."""
 
@@ -63,33 +75,56 @@ class LabRunner:
     spec: Lab
     queue: deque[TubeBatch] = field(default_factory=deque)
     queued: int = 0
+    urgent: deque[SingleTube] = field(default_factory=deque)
+    routine: deque[SingleTube] = field(default_factory=deque)
 
     def __post_init__(self) -> None:
         env = self.world.env
-        self.machines = simpy.Resource(env, capacity=self.spec.machines)
+        self.machines = self.spec.machines  # machines working now
+        self.busy = 0
         self.wakeup = env.event()
         self.run_time = Draws(
             self.spec.run_time, self.world.streams.gen(f"testing/lab/{self.spec.agent}")
         )
         env.process(self._dispatch())
 
+    def _wake(self) -> None:
+        if not self.wakeup.triggered:
+            self.wakeup.succeed()
+
     def deliver(self, batch: TubeBatch) -> None:
         self.queue.append(batch)
         self.queued += batch.tubes
-        if not self.wakeup.triggered:
-            self.wakeup.succeed()
+        self._wake()
+
+    def deliver_single(self, person: int, urgent: bool) -> simpy.Event:
+        """Queue one single tube; the returned event succeeds when its run has ended."""
+        tube = SingleTube(person, self.world.env.event())
+        (self.urgent if urgent else self.routine).append(tube)
+        self.queued += 1
+        self._wake()
+        return tube.done
+
+    def set_machines(self, machines: int) -> None:
+        """Machines working from now on (runs under way finish)."""
+        self.machines = max(0, machines)
+        self._wake()
 
     def _dispatch(self) -> Generator[Any, Any, None]:
         env = self.world.env
         while True:
-            if not self.queue:
+            if not (self.queue or self.urgent or self.routine) or self.busy >= self.machines:
                 self.wakeup = env.event()
                 yield self.wakeup
                 continue
-            req = self.machines.request()
-            yield req
-            chunks: list[tuple[TubeBatch, int, int]] = []
+            self.busy += 1
+            singles: list[SingleTube] = []
             room = self.spec.tubes_per_run
+            for line in (self.urgent, self.routine):
+                while room and line:
+                    singles.append(line.popleft())
+                    room -= 1
+            chunks: list[tuple[TubeBatch, int, int]] = []
             while room and self.queue:
                 b = self.queue[0]
                 take = min(room, b.tubes - b.next_tube)
@@ -100,17 +135,19 @@ class LabRunner:
                     self.queue.popleft()
             taken = self.spec.tubes_per_run - room
             self.queued -= taken
-            env.process(self._run(req, chunks, taken))
+            env.process(self._run(chunks, taken - len(singles), singles))
 
     def _run(
         self,
-        req: simpy.resources.resource.Request,
         chunks: list[tuple[TubeBatch, int, int]],
         tubes: int,
+        singles: list[SingleTube],
     ) -> Generator[Any, Any, None]:
         world = self.world
-        yield world.env.timeout(self.run_time())
-        self.machines.release(req)
+        run_h = self.run_time()
+        yield world.env.timeout(run_h)
+        self.busy -= 1
+        self._wake()
         positive = 0
         turnaround = 0.0
         for batch, a, b in chunks:
@@ -129,11 +166,15 @@ class LabRunner:
             self.spec.agent,
             self.spec.agent,
             tubes=tubes,
+            single_tubes=len(singles),
+            run_h=round(run_h, 4),
             positive_pools=positive,
             turnaround_h=round(turnaround, 4),
             backlog=self.queued,
             rounds=sorted({c[0].round.id for c in chunks}),
         )
+        for single in singles:
+            single.done.succeed()
         for rnd in {id(c[0].round): c[0].round for c in chunks}.values():
             maybe_complete(world, rnd)
 

@@ -12,6 +12,10 @@ from sim.scenario.distributions import Dist
 from sim.scenario.model import Scenario
 from sim.scenario.schema import Strict
 
+SENSITIVITY_BY_DAY = [0.0, 0.3, 0.7, 0.9, 0.95, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4]
+"""Probability that a swab detects an infection, by day since infection (assumption shaped
+like published false-negative curves)."""
+
 
 class IndividualTest(Strict):
     """How one person's swab is taken and run (single tube)."""
@@ -27,7 +31,18 @@ class IndividualTest(Strict):
         description="staff hours per tube; the rest of processing_time is machine time "
         "(None: a staff member is busy for the whole processing time)",
     )
-    sensitivity: float = Field(default=1.0, ge=0, le=1)
+    sensitivity: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="multiplies the sensitivity by day since infection (1: the curve itself)",
+    )
+    sensitivity_by_day: list[float] | None = Field(
+        default=None,
+        min_length=1,
+        description="probability a swab detects an infection, by day since infection "
+        "(default: the mass rounds' curve)",
+    )
     urgent_reasons: list[str] = Field(
         default=["fever_clinic", "health_monitoring", "pool_retest"],
         description="reasons whose swabs and tubes go ahead of routine ones (suspected cases); "
@@ -92,7 +107,7 @@ class MassTesting(Strict):
     transport_time: Dist = Field(description="hours from a sampling hour's tubes to the lab")
     labs: list[Lab] = Field(min_length=1)
     sensitivity_by_day: list[float] = Field(
-        default=[0.0, 0.3, 0.7, 0.9, 0.95, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6, 0.5, 0.4],
+        default=SENSITIVITY_BY_DAY,
         min_length=1,
         description="probability a swab detects an infection, by day since infection",
     )
@@ -114,7 +129,25 @@ class Params(Strict):
         description="test the returnee at the checkpoint (when they entered before "
         "the start: the health-monitoring test at the start)",
     )
+    premise_positive: bool = Field(
+        default=True,
+        description="the returnee's first test is positive whatever the sensitivity (the "
+        "drill's premise)",
+    )
     mass: MassTesting | None = None
+
+    @model_validator(mode="after")
+    def _curve(self) -> Params:
+        curve = self.individual.sensitivity_by_day or []
+        if any(not 0 <= v <= 1 for v in curve):
+            raise ValueError("individual.sensitivity_by_day values must be within [0, 1]")
+        return self
+
+    def single_curve(self) -> list[float]:
+        """Sensitivity by day of single tubes: their own, the mass rounds', or the default."""
+        if self.individual.sensitivity_by_day is not None:
+            return self.individual.sensitivity_by_day
+        return self.mass.sensitivity_by_day if self.mass is not None else SENSITIVITY_BY_DAY
 
 
 def check(params: Params, scn: Scenario) -> Iterator[tuple[Rel, str]]:

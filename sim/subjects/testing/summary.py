@@ -52,14 +52,19 @@ def summarize(scenario: Scenario, log: EventLog) -> dict[str, Any]:
     labs: dict[str, dict[str, Any]] = {}
     turnaround = 0.0
     for e in log.of("lab_run"):
-        row = labs.setdefault(e.agent, {"runs": 0, "tubes": 0, "peak_backlog": 0})
+        row = labs.setdefault(
+            e.agent, {"runs": 0, "tubes": 0, "single_tubes": 0, "peak_backlog": 0}
+        )
         row["runs"] += 1
         row["tubes"] += e.details["tubes"]
+        row["single_tubes"] += e.details.get("single_tubes", 0)
         row["peak_backlog"] = max(row["peak_backlog"], e.details["backlog"])
         turnaround = max(turnaround, e.details["turnaround_h"])
     testing = scenario.subject_params("testing")
     for spec in testing.mass.labs if testing is not None and testing.mass is not None else []:
-        row = labs.setdefault(spec.agent, {"runs": 0, "tubes": 0, "peak_backlog": 0})
+        row = labs.setdefault(
+            spec.agent, {"runs": 0, "tubes": 0, "single_tubes": 0, "peak_backlog": 0}
+        )
         row["machines"] = spec.machines
         row["capacity_tubes_per_day"] = round(spec.tubes_per_day)
     county = [r for r in rounds.values() if r["scope"] == "county"]
