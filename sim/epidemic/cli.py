@@ -76,7 +76,7 @@ def run_epi(
         low, high = o.wilson()
         p = o.params
         typer.echo(
-            f"R0={p.r0:g} k={p.k:g} traced={p.traced:g} delay={p.delay} "
+            f"{model}: R0={p.r0:g} k={p.k:g} traced={p.traced:g} delay={p.delay} "
             f"quarantine={'yes' if p.quarantine else 'no'}: p(control) = {o.p_control:.3f} "
             f"(95% CI {low:.3f}–{high:.3f}), mean cumulative cases {o.cases.mean():.1f}, "
             f"runs {o.runs}"

@@ -89,6 +89,8 @@ def test_model_hellewell_2020_switches_both_differences_on(capsys, monkeypatch) 
     code, out, _ = _main(["--r0", "1.5", "--runs", "50", "--json"], capsys, monkeypatch)
     params = json.loads(out)["params"]
     assert not params["shared_delay"] and not params["floor_day1"]
+    code, out, _ = _main(["--model", "hellewell-2020", "--runs", "20"], capsys, monkeypatch)
+    assert code == 0 and out.startswith("hellewell-2020: R0=2.5")
 
 
 def test_unknown_model_is_exit_2(capsys, monkeypatch) -> None:

@@ -24,7 +24,10 @@ class IndividualTest(Strict):
     sampling_time: Dist
     transport_time: Dist = Field(description="tube transport to the laboratory, hours")
     lab: str
-    processing_time: Dist = Field(description="laboratory time for one tube, hours")
+    processing_time: Dist = Field(
+        description="laboratory time for one tube, hours, when ``lab`` has no machines in "
+        "mass.labs (a laboratory with machines runs single tubes in its machine runs)"
+    )
     hands_on_time: float | None = Field(
         default=None,
         ge=0,
