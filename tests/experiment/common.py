@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import yaml
@@ -26,3 +27,15 @@ def scenario_with(directory: Path, plan: Path) -> Path:
     text = yaml.safe_dump(merged.data, allow_unicode=True, sort_keys=False)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def stored(path: Path) -> int:
+    """Replications in the results store at ``path`` so far (0 while it cannot be read)."""
+    try:
+        db = sqlite3.connect(path, timeout=1)
+        try:
+            return db.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,20 +14,11 @@ import pytest
 
 from sim.experiment.store import FILENAME
 
+from .common import stored
+
 pytest.importorskip("dask.distributed")
 DASK = Path(sys.executable).with_name("dask")
 pytestmark = pytest.mark.slow
-
-
-def _stored(path: Path) -> int:
-    try:
-        db = sqlite3.connect(path, timeout=1)
-        try:
-            return db.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return 0
 
 
 def _wait(predicate, timeout: float = 60) -> None:
@@ -102,7 +92,7 @@ def test_lost_cluster_is_one_line_with_the_resume_hint(cluster, short, tmp_path,
         text=True,
     )
     try:
-        _wait(lambda: _stored(out / FILENAME) >= 2, timeout=120)
+        _wait(lambda: stored(out / FILENAME) >= 2, timeout=120)
         os.kill(cluster[lost].pid, signal.SIGKILL)
         _, err = proc.communicate(timeout=120)
     finally:

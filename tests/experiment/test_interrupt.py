@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,24 +14,13 @@ import pytest
 from sim.experiment import compare
 from sim.experiment.store import FILENAME, dump
 
-from .common import PLANS
+from .common import PLANS, stored
 
 pytestmark = pytest.mark.slow  # subprocess comparisons interrupted by signals
 
 PLAN = PLANS / "more-investigators.yaml"
 RUNS = 8
 """16 rows of the short scenario: enough left to interrupt after 4, few to resume."""
-
-
-def _stored(path: Path) -> int:
-    try:
-        db = sqlite3.connect(path, timeout=1)
-        try:
-            return db.execute("SELECT COUNT(*) FROM replications").fetchone()[0]
-        finally:
-            db.close()
-    except sqlite3.Error:
-        return 0
 
 
 def _command(scenario: Path, out: Path, *extra: str) -> list[str]:
@@ -85,7 +73,7 @@ def test_interrupt_then_resume_equals_uninterrupted(
         _command(short, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 90
-    while _stored(out / FILENAME) < 4 and proc.poll() is None and time.monotonic() < deadline:
+    while stored(out / FILENAME) < 4 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     workers = _children(proc.pid)
     if how == "worker":  # one worker dies (e.g. out of memory) in the middle of a batch
@@ -93,7 +81,7 @@ def test_interrupt_then_resume_equals_uninterrupted(
     else:
         proc.send_signal(signal.SIGINT if how == "sigint" else signal.SIGKILL)
     _, err = proc.communicate(timeout=60)
-    partial = _stored(out / FILENAME)
+    partial = stored(out / FILENAME)
     if proc.returncode == 0:
         pytest.skip("the comparison finished before it could be interrupted")
     assert 0 < partial < 2 * RUNS
