@@ -420,12 +420,14 @@ def _print_summary(summary: dict, target: Path, lang: str) -> None:
         + (f"事件 {summary['events']} 条" if zh else f"{summary['events']} events")
     )
     inf, con = summary["infections"], summary["contacts"]
+    counts = (inf["total"], inf["local"], inf["imported"])
+    people = (con["exposed"], con["identified"], con["isolated"])
     console.print(
-        f"感染 {inf['total']} 人；密接 暴露 {con['exposed']} / 判定 {con['identified']}"
-        f" / 隔离 {con['isolated']}"
+        "感染 {} 人（本地 {}，输入 {}）；".format(*counts)
+        + "密接 暴露 {} / 判定 {} / 隔离 {}".format(*people)
         if zh
-        else f"infections {inf['total']}; contacts exposed {con['exposed']} / identified "
-        f"{con['identified']} / isolated {con['isolated']}"
+        else "infections {} (local {}, imported {}); ".format(*counts)
+        + "contacts exposed {} / identified {} / isolated {}".format(*people)
     )
     table = Table(title="目标评估" if zh else "Objectives")
     for col in (
