@@ -43,6 +43,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import optimize, special
 
+from sim.epidemic.reference import generation_times
+
 if TYPE_CHECKING:
     from sim.engine.log import EventLog
     from sim.epidemic.params import ModelParams
@@ -211,8 +213,6 @@ def intrinsic(params: ModelParams, n: int = 200_000, seed: int = 0) -> dict[str,
     Incubation mean, generation-time mean (with the latent-period redraw) and
     the share of exposures before the infector's onset.
     """
-    from sim.epidemic.reference import generation_times
-
     gen = np.random.default_rng(seed)
     inc = params.incubation_scale * gen.weibull(params.incubation_shape, n)
     gt = generation_times(gen, inc, params.omega, params.alpha, params.latent_period)

@@ -22,8 +22,10 @@ from sim.evaluation.improvement import plan_csv
 from sim.report import compare_plots
 from sim.report.aar import run_report
 from sim.report.document import Cell, Report, ReportInputError, Section, png_bytes, read_json
+from sim.report.html import render_html
 from sim.report.locale import LANGS, t
 from sim.report.locale import subject as subject_name
+from sim.report.markdown import render_markdown
 from sim.report.metric_labels import metric_label
 
 __all__ = ["Report", "ReportInputError", "Section", "run_report", "write_report"]
@@ -303,9 +305,6 @@ def write_report(directory: Path, lang: str = "zh", report_date: date | None = N
     (:mod:`sim.outdir`): a report that fails leaves the directory as it was, and
     no other file is touched.
     """
-    from sim.report.html import render_html
-    from sim.report.markdown import render_markdown
-
     if lang not in LANGS:
         raise ReportInputError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
     directory = Path(directory)

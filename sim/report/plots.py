@@ -23,6 +23,9 @@ from matplotlib.ticker import MaxNLocator
 from sim import style
 from sim.engine.log import Event, EventLog
 from sim.evaluation.findings import locate
+from sim.language import ScenarioModel
+from sim.network.analysis import analyse
+from sim.network.draw import figure, load_from_log
 from sim.report.locale import subject as subject_name
 from sim.report.locale import t
 from sim.scenario.schema import Measure
@@ -426,10 +429,6 @@ def load(log: EventLog, scn: Scn, summary: dict, lang: str) -> Figure:
 def network(log: EventLog, scn: Scn, summary: dict, lang: str, blamed: set[str]) -> Figure:
     """The responsibility network in ``drill network``'s design (one drawing for both):
     boxes filled by each agent's load in this run, a red mark where a finding points."""
-    from sim.language import ScenarioModel
-    from sim.network.analysis import analyse
-    from sim.network.draw import figure, load_from_log
-
     scenario = ScenarioModel.model_validate(scn)
     return figure(
         scenario,
