@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import sim.report.markdown
+import sim.report.build
 from sim.outdir import MANIFEST, manifest
 from sim.report import write_report
 
@@ -42,7 +42,7 @@ def test_a_failing_report_leaves_the_previous_state(run_copy, monkeypatch):
     def boom(report, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(sim.report.markdown, "render_markdown", boom)
+    monkeypatch.setattr(sim.report.build, "render_markdown", boom)  # the name write_report calls
     with pytest.raises(OSError):
         write_report(run_copy, "en")
     assert _tree(run_copy) == before
