@@ -83,6 +83,12 @@ ACTIONS: dict[str, dict[str, str]] = {
         "zh": "完善预案：确保“{label}”环节有触发条件并落实到责任单位",
         "en": "Complete the plan so that '{label}' has a trigger and an owner",
     },
+    "count_over": {
+        "poete": "Training",
+        "zh": "{agent}复盘“{label}”：本次 {count} {unit}，标准不超过 {standard} {unit}；查明每一起的环节并专项培训",
+        "en": "Have {agent} review every '{label}': {count} {unit} against a standard of at most "
+        "{standard}; find the step each slipped through and train on it",
+    },
     "round_schedule": {
         "poete": "Planning",
         "zh": "提前安排筛查：本轮开始前等待排期 {hours} 小时",
@@ -273,6 +279,9 @@ def build_plan(
             lab_rate=f"{lab_rate:.0f}",
             lab_day=f"{24 * lab_rate:.0f}",
             lab_needed=f"{24 * lab_rate * scale:.0f}",
+            count=f"{float(ev.get('achieved') or 0):g}",
+            standard=f"{float(ev.get('standard') or 0):g}",
+            unit=(ev.get("unit") or {}).get(lang, ""),
         )
         responsible, accountable = owners(scenario, f)
         poete = template["poete"]

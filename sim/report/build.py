@@ -33,6 +33,13 @@ __all__ = ["Report", "ReportInputError", "Section", "run_report", "write_report"
 # --- comparison -------------------------------------------------------------------------
 
 
+def _standard(o: dict[str, Any], lang: str) -> str:
+    """An objective's standard: hours, or "≤ 0 人" for a count objective."""
+    if o.get("kind", "time") == "time":
+        return f"{o.get('standard', o.get('standard_h')):g}"
+    return f"≤ {o['standard']:g} {o['unit'][lang]}"
+
+
 def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
     """The report of a comparison directory (``comparison.json``): the verdict first
     (key outcomes and objectives, plan − baseline with paired intervals), then the
@@ -114,7 +121,7 @@ def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
             [
                 o["title"][lang],
                 subject_name(o.get("subject", ""), lang),
-                f"{o['standard_h']:g}",
+                _standard(o, lang),
                 *[_pct(o["by_plan"].get(p)) for p in plans],
             ]
             for o in cmp["objectives"].values()
