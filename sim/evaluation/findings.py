@@ -415,19 +415,22 @@ def resource_findings(log: EventLog) -> list[Finding]:
     return out
 
 
-def count_finding(log: EventLog, objective: dict[str, Any], rating: dict[str, Any]) -> Finding:
+def count_finding(
+    log: EventLog, objective: dict[str, Any], rating: dict[str, Any], responsible: str = ""
+) -> Finding:
     """The finding of a count objective over its standard: what was counted, by whom, when.
 
-    The agent that logged most of the counted events is named (the checkpoints'
-    officers for leaked arrivals); the evidence keeps the count, the standard and
-    the hours of the first and last counted event.
+    The agent that logged most of the counted events is named, or, when no agent
+    logged them (an arrival nobody checked), the subject's ``responsible`` agent; the
+    evidence keeps the count, the standard and the hours of the first and last
+    counted event.
     """
     count = Count.model_validate(objective["count"])
     events = matching(log, EventMatch(kind=count.kind, where=count.where))
     by_agent: dict[str, int] = defaultdict(int)
     for e in events:
         by_agent[e.agent] += 1
-    agent = max(sorted(by_agent), key=lambda a: by_agent[a], default="")
+    agent = max(sorted(a for a in by_agent if a), key=lambda a: by_agent[a], default=responsible)
     return Finding(
         objective["id"],
         objective["subject"],
@@ -442,6 +445,7 @@ def count_finding(log: EventLog, objective: dict[str, Any], rating: dict[str, An
             "rating": rating.get("rating"),
             "unit": rating.get("unit") or objective.get("unit"),
             "label": count.kind,
+            "logged_by": agent if by_agent.get(agent) else "",
             "events": len(events),
             "first_t": round(events[0].t, 4) if events else None,
             "last_t": round(events[-1].t, 4) if events else None,
@@ -467,7 +471,9 @@ def evaluate_findings(
             strengths.append(row)
             continue
         if spec.get("count"):
-            findings.append(count_finding(log, spec, row))
+            raci = (scenario.get("responsibilities") or {}).get(spec["subject"]) or {}
+            owner = (raci.get("responsible") or [""])[0]
+            findings.append(count_finding(log, spec, row, owner))
             continue
         found, path = objective_findings(log, scenario, spec, row)
         findings += found

@@ -374,7 +374,7 @@ def analysis(
         unit = (ev.get("unit") or {}).get(lang, "")
         shown = lambda key: t("amount", lang, x=f"{float(ev.get(key) or 0):g}", unit=unit)  # noqa: E731
         return t(
-            "why_count_over" if f["agent"] else "why_count_over_unowned",
+            "why_count_over" if ev.get("logged_by") else "why_count_over_unowned",
             lang,
             label=task(str(ev.get("label", "")), lang),
             count=shown("achieved"),
