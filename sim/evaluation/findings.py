@@ -418,15 +418,21 @@ def resource_findings(log: EventLog) -> list[Finding]:
 def count_finding(
     log: EventLog, objective: dict[str, Any], rating: dict[str, Any], responsible: str = ""
 ) -> Finding:
-    """The finding of a count objective over its standard: what was counted, by whom, when.
+    """The finding of a count objective over its standard: what was counted, by whom, when
+    (cause ``count_over``; ``max_over`` when the count is the largest value of a detail).
 
-    The agent that logged most of the counted events is named, or, when no agent
-    logged them (an arrival nobody checked), the subject's ``responsible`` agent; the
+    A count names the agent that logged most of the counted events, or, when no
+    agent logged them (an arrival nobody checked), the subject's ``responsible``
+    agent; a largest value names the agent and hour of the event that had it.  The
     evidence keeps the count, the standard and the hours of the first and last
-    counted event.
+    counted events (of the largest, for ``max_over``).
     """
     count = Count.model_validate(objective["count"])
     events = matching(log, EventMatch(kind=count.kind, where=count.where))
+    if count.agg == "max" and events:
+        field = count.field or ""
+        worst = max(events, key=lambda e: float(e.details.get(field, 0) or 0))
+        events = [worst]
     by_agent: dict[str, int] = defaultdict(int)
     for e in events:
         by_agent[e.agent] += 1
@@ -434,7 +440,7 @@ def count_finding(
     return Finding(
         objective["id"],
         objective["subject"],
-        "count_over",
+        "max_over" if count.agg == "max" else "count_over",
         agent,
         "",
         0.0,

@@ -76,8 +76,13 @@ def achieved_text(o: dict[str, Any], lang: str) -> str:
     if value is None:
         return t("never", lang)
     if is_count(o):
-        return t("amount", lang, x=f"{value:g}", unit=o["unit"][lang])
+        return t("amount", lang, x=_amount(value, standard), unit=o["unit"][lang])
     return t("amount_h", lang, x=hours(value, lang, standard))
+
+
+def _amount(x: float, standard: float | None = None) -> str:
+    """A count as a whole number; a measured amount (the longest turnaround) as hours are."""
+    return f"{x:g}" if float(x) == int(x) else hours(float(x), "en", standard)
 
 
 def standard_text(o: dict[str, Any], lang: str) -> str:
@@ -370,11 +375,12 @@ def analysis(
             rooms=ev.get("rooms", 0),
             when=plots.clock(scn, float(ev.get("t", 0))),
         )
-    if cause == "count_over":
+    if cause in ("count_over", "max_over"):
         unit = (ev.get("unit") or {}).get(lang, "")
-        shown = lambda key: t("amount", lang, x=f"{float(ev.get(key) or 0):g}", unit=unit)  # noqa: E731
+        shown = lambda key: t("amount", lang, x=_amount(ev.get(key) or 0), unit=unit)  # noqa: E731
+        key = "why_count_over" if ev.get("logged_by") else "why_count_over_unowned"
         return t(
-            "why_count_over" if ev.get("logged_by") else "why_count_over_unowned",
+            "why_max_over" if cause == "max_over" else key,
             lang,
             label=task(str(ev.get("label", "")), lang),
             count=shown("achieved"),

@@ -123,6 +123,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "“{label}”计得 {count}，超过标准（不超过 {standard}）；多数记录来自{agent}，最早在 {first}，最晚在 {last}。",
         "en": "'{label}' came to {count} against a standard of at most {standard}; most records came from {agent}, the first at {first} and the last at {last}.",
     },
+    "why_max_over": {
+        "zh": "最长的一次“{label}”用了 {count}，超过标准（不超过 {standard}）：{agent}，{last}。",
+        "en": "The longest '{label}' took {count} against a standard of at most {standard}: {agent}, at {last}.",
+    },
     "why_count_over_unowned": {
         "zh": "“{label}”计得 {count}，超过标准（不超过 {standard}）；最早在 {first}，最晚在 {last}。",
         "en": "'{label}' came to {count} against a standard of at most {standard}; the first at {first} and the last at {last}.",
