@@ -29,7 +29,7 @@ from sim.errors import DrillInputError
 from sim.language import load_scenario
 from sim.scenario import Scenario, ScenarioError
 from sim.scenario.checks import suggest
-from sim.scenario.source import Problem, load_yaml, overlay
+from sim.scenario.source import Problem, choices, load_yaml, overlay, pick
 
 BASELINE = "baseline"
 
@@ -139,8 +139,6 @@ def _range(spec: str, arg: str) -> list[Any]:
 
 SEGMENT = re.compile(r"([A-Za-z0-9_-]+)((?:\[[A-Za-z0-9_-]+\])*)")
 """One step of a path: a key, then any number of ``[id]`` or ``[index]`` selectors."""
-ELEMENT_KEYS = ("id", "agent")
-"""What names a list element, in order: its ``id``, else its ``agent`` (a laboratory)."""
 
 
 def parse_vary(arg: str) -> Vary:
@@ -168,14 +166,6 @@ def parse_vary(arg: str) -> Vary:
     return Vary(path, tuple(values), arg)
 
 
-def _element_id(item: Any) -> str | None:
-    if isinstance(item, dict):
-        for key in ELEMENT_KEYS:
-            if key in item:
-                return str(item[key])
-    return None
-
-
 def resolve(data: Any, path: tuple[str, ...], arg: str) -> tuple[str | int, ...]:
     """The keys and list positions ``path`` names in ``data``.
 
@@ -201,17 +191,10 @@ def resolve(data: Any, path: tuple[str, ...], arg: str) -> tuple[str | int, ...]
             shown += f"[{sel}]"
             if not isinstance(node, list):
                 raise ExperimentError(f"`vary` {arg}: {shown}: not a list, cannot pick [{sel}]")
-            ids = [_element_id(item) for item in node]
-            if sel in ids:
-                position = ids.index(sel)
-            elif sel.isdigit() and int(sel) < len(node):
-                position = int(sel)
-            else:
-                named = [i for i in ids if i is not None]
-                listing = ", ".join(named) if named else f"positions 0–{len(node) - 1}"
+            position = pick(node, sel)
+            if position is None:
                 raise ExperimentError(
-                    f"`vary` {arg}: {shown}: no element '{sel}' "
-                    f"(there are: {listing}){suggest(sel, named)}"
+                    f"`vary` {arg}: {shown}: no element '{sel}' {choices(node, sel)}"
                 )
             steps.append(position)
             node = node[position]
