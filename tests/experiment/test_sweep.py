@@ -178,3 +178,26 @@ def test_sweep_varies_one_lab_by_id_and_the_run_uses_it(tmp_path: Path) -> None:
     assert machines["machines=4"]["mean"] == 4
     assert doc["metrics"]["mass_testing.labs.county_lab.machines"]["machines=4"]["mean"] == 6
     assert doc["sweep"]["parameters"][0]["path"] == CITY_LAB
+
+
+def test_a_count_objective_is_ranked_by_its_count() -> None:
+    from sim.experiment.sweep import key_outcomes
+
+    doc = {
+        "objectives": {"no-person-missed": {"kind": "count"}, OBJECTIVE: {"kind": "time"}},
+        "metrics": dict.fromkeys(
+            [
+                "objective.no-person-missed.met",
+                "objective.no-person-missed.achieved",
+                f"objective.{OBJECTIVE}.met",
+                f"objective.{OBJECTIVE}.achieved_h",
+                "infections.total",
+            ]
+        ),
+    }
+    assert key_outcomes(doc, "no-person-missed") == [
+        "objective.no-person-missed.met",
+        "objective.no-person-missed.achieved",
+        "infections.total",
+    ]
+    assert key_outcomes(doc, OBJECTIVE)[1] == f"objective.{OBJECTIVE}.achieved_h"
