@@ -150,15 +150,40 @@ def measure(log: EventLog, m: Measure) -> float | None:
     ``mean`` need every entity to have reached it.
     """
     found = spans(log, m)
-    if found is None:
+    return None if found is None else aggregate(list(found.hours.values()), m.agg)
+
+
+def aggregate(hours: list[float | None], agg: str) -> float | None:
+    """``agg`` of per-entity ``hours`` (None: not reached by the end), censored as
+    :func:`measure` says."""
+    if not hours:
         return None
-    hours = list(found.hours.values())
-    if m.agg in QUANTILES:
-        return censored_quantile(hours, QUANTILES[m.agg])
+    if agg in QUANTILES:
+        return censored_quantile(hours, QUANTILES[agg])
     if any(v is None for v in hours):
         return None
     values = np.asarray(hours, dtype=float)
-    return float(values.max() if m.agg == "max" else values.mean())
+    return float(values.max() if agg == "max" else values.mean())
+
+
+def by_start(found: Spans, agg: str) -> list[StartResult]:
+    """Per start entity (each index case of a ``through`` measure): ``agg`` over the
+    entities linked to it, how many there were and how many were not reached."""
+    groups: dict[str, list[float | None]] = {}
+    for entity, hours in found.hours.items():
+        groups.setdefault(found.clocks[entity].entity, []).append(hours)
+    out: list[StartResult] = []
+    for start in sorted(groups, key=lambda x: found.starts[x].t):
+        value = aggregate(groups[start], agg)
+        out.append(
+            {
+                "entity": start,
+                "achieved_h": None if value is None else round(value, 4),
+                "entities": len(groups[start]),
+                "unreached": sum(1 for v in groups[start] if v is None),
+            }
+        )
+    return out
 
 
 def tally(log: EventLog, c: Count) -> float | None:
@@ -178,16 +203,31 @@ def evaluate(scenario: Scenario, log: EventLog) -> list[ObjectiveResult]:
     """Every objective of the scenario, measured and rated, in declaration order."""
     out = []
     for obj in scenario.objectives:
+        groups: list[StartResult] = []
         if obj.measure is not None:
             found = spans(log, obj.measure)
-            achieved = measure(log, obj.measure)
             hours = [] if found is None else list(found.hours.values())
+            achieved = aggregate(hours, obj.measure.agg)
             counts = (len(hours), sum(1 for v in hours if v is None))
+            if found is not None and obj.measure.through is not None:
+                groups = by_start(found, obj.measure.agg)
         else:
             assert obj.count is not None
             achieved, counts = tally(log, obj.count), (0, 0)
-        out.append(_row(obj, achieved, scenario.ratings.rate(achieved, obj.limit), counts))
+        row = _row(obj, achieved, scenario.ratings.rate(achieved, obj.limit), counts)
+        if groups:
+            row["by_start"] = groups
+        out.append(row)
     return out
+
+
+class StartResult(TypedDict):
+    """One start entity of a ``through`` objective (an index case) and its linked ones."""
+
+    entity: str
+    achieved_h: float | None
+    entities: int
+    unreached: int
 
 
 class ObjectiveResult(TypedDict, total=False):
@@ -195,7 +235,8 @@ class ObjectiveResult(TypedDict, total=False):
 
     ``kind`` is ``time`` or ``count``; ``standard`` and ``achieved`` are in ``unit``
     (hours for a time objective, which also keeps ``standard_h`` and ``achieved_h``).
-    A time objective counts its measured ``entities`` and those ``unreached`` at the end.
+    A time objective counts its measured ``entities`` and those ``unreached`` at the end;
+    one measured ``through`` a link has them ``by_start`` too (per index case).
     """
 
     id: str
@@ -209,6 +250,7 @@ class ObjectiveResult(TypedDict, total=False):
     achieved_h: float | None
     entities: int
     unreached: int
+    by_start: list[StartResult]
     rating: str
     source: str
     unsourced: bool

@@ -301,6 +301,23 @@ def observation(o: dict[str, Any], found: list[dict[str, Any]], names: Names, la
         standard=f"{o['standard_h']:g}",
         rating=o["rating"],
     )
+    starts = o.get("by_start") or []
+    if len(starts) > 1:  # several index cases: each one's own time
+        sep = "；" if lang == "zh" else "; "
+        text += t(
+            "observation_by_start",
+            lang,
+            each=sep.join(
+                t(
+                    "by_start_item",
+                    lang,
+                    who=names.of(s["entity"]),
+                    achieved=achieved_text({**o, "achieved": s["achieved_h"]}, lang),
+                    n=s["entities"],
+                )
+                for s in starts
+            ),
+        )
     ev = found[0]["evidence"] if found else {}
     if ev.get("entities", 0) > 1:
         text += t(

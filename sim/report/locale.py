@@ -97,6 +97,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{entities} 个对象中 {late} 个超时，最晚的是{latest}。",
         "en": " {late} of {entities} were late; the latest was {latest}.",
     },
+    "observation_by_start": {
+        "zh": "分病例：{each}。",
+        "en": " By case: {each}.",
+    },
+    "by_start_item": {"zh": "{who} {achieved}（{n} 个对象）", "en": "{who} {achieved} ({n} measured)"},
     "observation_entity": {"zh": "涉及{entity}。", "en": " It concerned {entity}."},
     "reference": {
         "zh": "时限 {standard} 小时（{source}）",

@@ -12,7 +12,7 @@ import pytest
 import sim.language  # noqa: F401  -- declares every subject's event kinds
 from sim import load_scenario
 from sim.engine.log import EventLog
-from sim.evaluation.objectives import censored_quantile, measure, tally
+from sim.evaluation.objectives import by_start, censored_quantile, measure, spans, tally
 from sim.scenario.schema import Count, Measure, Objective, Ratings
 from sim.scenario.source import ScenarioWarning
 from tests.conftest import ROOT
@@ -117,3 +117,57 @@ def test_the_old_local_key_still_works_with_a_located_warning(tmp_path: Path) ->
         for o in load_scenario(ROOT / "scenarios" / "jiangxian-returnee.yaml").objectives
         if o.unsourced
     ]
+
+
+def test_an_end_to_end_objective_is_also_given_per_index_case() -> None:
+    log = EventLog()
+    for case, positive in (("i1", 1.0), ("i2", 10.0)):
+        log.append(positive, "lab_result_positive", "testing", "", case)
+    for person, case, isolated in (("x", "i1", 5.0), ("w", "i1", None), ("z", "i2", 30.0)):
+        log.append(positive, "contact_identified", "tracing", "", person, source=case)
+        if isolated is not None:
+            log.append(
+                isolated, "isolated", "transfer_isolation", "", person, mode="home_quarantine"
+            )
+    m = Measure.model_validate(
+        {
+            "start": "lab_result_positive",
+            "through": {"kind": "contact_identified", "link": "source"},
+            "end": "isolated",
+            "per": "entity",
+        }
+    )
+    found = spans(log, m)
+    assert found is not None
+    assert by_start(found, "max") == [
+        {"entity": "i1", "achieved_h": None, "entities": 2, "unreached": 1},
+        {"entity": "i2", "achieved_h": 20.0, "entities": 1, "unreached": 0},
+    ]
+
+
+def test_the_report_gives_each_case_its_own_end_to_end_time(flagship) -> None:
+    from sim.api import scenario_snapshot
+    from sim.report.aar import observation
+    from sim.report.names import Names
+
+    log = EventLog()
+    for person in ("11", "22"):
+        log.append(1.0, "lab_result_positive", "testing", "", person)
+        log.append(2.0, "case_confirmed", "reporting", "", person)
+    row = {
+        "kind": "time",
+        "title": {"zh": "端到端", "en": "end to end"},
+        "unit": {"zh": "小时", "en": "h"},
+        "standard": 24.0,
+        "achieved": 30.0,
+        "standard_h": 24.0,
+        "achieved_h": 30.0,
+        "rating": "M",
+        "by_start": [
+            {"entity": "11", "achieved_h": 12.5, "entities": 3, "unreached": 0},
+            {"entity": "22", "achieved_h": 30.0, "entities": 4, "unreached": 0},
+        ],
+    }
+    names = Names(scenario_snapshot(flagship), log, "en")
+    text = observation(row, [], names, "en")
+    assert text.endswith("By case: case 1 12.5 h (3 measured); case 2 30.0 h (4 measured).")
