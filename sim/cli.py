@@ -431,20 +431,21 @@ def _print_summary(summary: dict, target: Path, lang: str) -> None:
     )
     table = Table(title="目标评估" if zh else "Objectives")
     for col in (
-        ("目标", "科目", "时限 h", "实际 h", "评级")
+        ("目标", "科目", "标准", "实际", "评级")
         if zh
-        else ("objective", "subject", "standard h", "achieved h", "rating")
+        else ("objective", "subject", "standard", "achieved", "rating")
     ):
         table.add_column(col)
     from sim.report.locale import subject
 
     for o in summary["objectives"]:
-        achieved = "—" if o["achieved_h"] is None else f"{o['achieved_h']:.2f}"
+        unit = o["unit"][lang]
+        achieved = "—" if o["achieved"] is None else f"{o['achieved']:.2f}".rstrip("0").rstrip(".")
         table.add_row(
             markup(o["title"][lang]),
             markup(subject(o["subject"], lang)),
-            f"{o['standard_h']:g}",
-            achieved,
+            markup(f"{o['standard']:g} {unit}"),
+            markup(achieved if o["achieved"] is None else f"{achieved} {unit}"),
             markup(o["rating"]),
         )
     console.print(table)

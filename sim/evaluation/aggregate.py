@@ -51,8 +51,9 @@ def aggregate_objectives(
     """Per objective id over run summaries: P(met) with Wilson CI, ratings, achieved hours.
 
     "Met" means achieved within the standard (rating P).  The result keeps the
-    objective's title, subject and standard and lists ``achieved_h`` per run
-    (None where unreached) in the order of ``summaries``.
+    objective's title, subject, kind (time or count) and standard and lists
+    ``achieved_h`` per run (hours, or the count of a count objective; None where
+    unreached) in the order of ``summaries``.
     """
     rows: dict[str, dict[str, Any]] = {}
     for summary in summaries:
@@ -62,12 +63,13 @@ def aggregate_objectives(
                 {
                     "title": o.get("title", {"zh": o["id"], "en": o["id"]}),
                     "subject": o["subject"],
-                    "standard_h": o["standard_h"],
+                    "kind": o.get("kind", "time"),
+                    "standard": o.get("standard", o.get("standard_h")),
                     "achieved_h": [],
                     "ratings": {r: 0 for r in ("P", "S", "M", "U")},
                 },
             )
-            row["achieved_h"].append(o["achieved_h"])
+            row["achieved_h"].append(o.get("achieved", o.get("achieved_h")))
             row["ratings"][o["rating"]] += 1
     for row in rows.values():
         runs = len(row["achieved_h"])

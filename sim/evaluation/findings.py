@@ -27,8 +27,8 @@ from datetime import datetime
 from typing import Any
 
 from sim.engine.log import Event, EventLog
-from sim.evaluation.objectives import spans
-from sim.scenario.schema import Measure
+from sim.evaluation.objectives import matching, spans
+from sim.scenario.schema import Count, EventMatch, Measure
 
 PRIORITY = {"work": 0, "queue": 1, "handoff": 2, "vehicle_queue": 3}
 EPS = 1e-4
@@ -100,15 +100,16 @@ def locate(log: EventLog, m: Measure, standard_h: float) -> Located:
         return Located(
             start.t, end.t if end else None, chain, 1, int(_late(start, end, standard_h))
         )
-    starts, ends, clock, hours = found.starts, found.ends, found.clock, found.hours
+    ends, clocks, hours = found.ends, found.clocks, found.hours
     unreached = [x for x, v in hours.items() if v is None]
     late = sum(1 for v in hours.values() if v is None or v > standard_h)
     if unreached:
-        worst = min(unreached, key=lambda x: starts[x].t)
+        worst = min(unreached, key=lambda x: clocks[x].t)
     else:
-        worst = max(hours, key=lambda x: (hours[x] or 0.0, -starts[x].seq))
-    t0 = clock.t if clock else starts[worst].t
-    chain = ([clock.entity] if clock and clock.entity != worst else []) + [worst]
+        worst = max(hours, key=lambda x: (hours[x] or 0.0, -clocks[x].seq))
+    clock = clocks[worst]
+    t0 = clock.t
+    chain = ([clock.entity] if clock.entity != worst else []) + [worst]
     end_t = ends[worst].t if worst in ends else None
     return Located(t0, end_t, chain, len(hours), late, len(unreached))
 
@@ -414,6 +415,50 @@ def resource_findings(log: EventLog) -> list[Finding]:
     return out
 
 
+def count_finding(
+    log: EventLog, objective: dict[str, Any], rating: dict[str, Any], responsible: str = ""
+) -> Finding:
+    """The finding of a count objective over its standard: what was counted, by whom, when
+    (cause ``count_over``; ``max_over`` when the count is the largest value of a detail).
+
+    A count names the agent that logged most of the counted events, or, when no
+    agent logged them (an arrival nobody checked), the subject's ``responsible``
+    agent; a largest value names the agent and hour of the event that had it.  The
+    evidence keeps the count, the standard and the hours of the first and last
+    counted events (of the largest, for ``max_over``).
+    """
+    count = Count.model_validate(objective["count"])
+    events = matching(log, EventMatch(kind=count.kind, where=count.where))
+    if count.agg == "max" and events:
+        field = count.field or ""
+        worst = max(events, key=lambda e: float(e.details.get(field, 0) or 0))
+        events = [worst]
+    by_agent: dict[str, int] = defaultdict(int)
+    for e in events:
+        by_agent[e.agent] += 1
+    agent = max(sorted(a for a in by_agent if a), key=lambda a: by_agent[a], default=responsible)
+    return Finding(
+        objective["id"],
+        objective["subject"],
+        "max_over" if count.agg == "max" else "count_over",
+        agent,
+        "",
+        0.0,
+        0.0,
+        {
+            "standard": rating.get("standard"),
+            "achieved": rating.get("achieved"),
+            "rating": rating.get("rating"),
+            "unit": rating.get("unit") or objective.get("unit"),
+            "label": count.kind,
+            "logged_by": agent if by_agent.get(agent) else "",
+            "events": len(events),
+            "first_t": round(events[0].t, 4) if events else None,
+            "last_t": round(events[-1].t, 4) if events else None,
+        },
+    )
+
+
 def evaluate_findings(
     log: EventLog, scenario: dict[str, Any], objectives: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -430,6 +475,11 @@ def evaluate_findings(
             continue
         if row["rating"] == "P":
             strengths.append(row)
+            continue
+        if spec.get("count"):
+            raci = (scenario.get("responsibilities") or {}).get(spec["subject"]) or {}
+            owner = (raci.get("responsible") or [""])[0]
+            findings.append(count_finding(log, spec, row, owner))
             continue
         found, path = objective_findings(log, scenario, spec, row)
         findings += found

@@ -83,6 +83,18 @@ ACTIONS: dict[str, dict[str, str]] = {
         "zh": "完善预案：确保“{label}”环节有触发条件并落实到责任单位",
         "en": "Complete the plan so that '{label}' has a trigger and an owner",
     },
+    "count_over": {
+        "poete": "Training",
+        "zh": "{agent}复盘“{label}”：本次 {count} {unit}，标准不超过 {standard} {unit}；查明每一起的环节并专项培训",
+        "en": "Have {agent} review every '{label}': {count} {unit} against a standard of at most "
+        "{standard} {unit}; find the step each slipped through and train on it",
+    },
+    "max_over": {
+        "poete": "Planning",
+        "zh": "缩短{agent}的“{label}”：本次最长 {count} {unit}，标准不超过 {standard} {unit}；查明最慢的环节并设定时限",
+        "en": "Shorten {agent}'s '{label}': the longest was {count} {unit} against a standard of at "
+        "most {standard} {unit}; find the slowest step and set a time limit for it",
+    },
     "round_schedule": {
         "poete": "Planning",
         "zh": "提前安排筛查：本轮开始前等待排期 {hours} 小时",
@@ -273,6 +285,9 @@ def build_plan(
             lab_rate=f"{lab_rate:.0f}",
             lab_day=f"{24 * lab_rate:.0f}",
             lab_needed=f"{24 * lab_rate * scale:.0f}",
+            count=_amount(float(ev.get("achieved") or 0)),
+            standard=f"{float(ev.get('standard') or 0):g}",
+            unit=(ev.get("unit") or {}).get(lang, ""),
         )
         responsible, accountable = owners(scenario, f)
         poete = template["poete"]
@@ -291,6 +306,11 @@ def build_plan(
             }
         )
     return rows
+
+
+def _amount(x: float) -> str:
+    """A count as a whole number, a measured amount (the longest turnaround) to 0.1."""
+    return f"{x:g}" if x == int(x) else f"{x:.1f}"
 
 
 def _target(hours: float, scale: float) -> str:

@@ -1,8 +1,8 @@
-"""Objectives (time standards) measured from the event log and rated P/S/M/U.
+"""Objectives (time and count standards) measured from the event log and rated P/S/M/U.
 
 Ratings follow the HSEEP convention (see ``docs/evaluation.md``): an objective
-met within its standard is P; late by at most the scenario's ``ratings.S``
-multiple of the standard, S; by at most ``ratings.M``, M; later, or never, U.
+met within its standard is P; over by at most the scenario's ``ratings.S``
+multiple of the standard, S; by at most ``ratings.M``, M; more, or never, U.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.engine.log import Event, EventLog, event_field
 from sim.scenario.model import Scenario
-from sim.scenario.schema import EventMatch, Measure, Objective
+from sim.scenario.schema import Count, EventMatch, Measure, Objective
 
 RATINGS = ("P", "S", "M", "U")
 
@@ -23,6 +23,11 @@ def _matches(e: Event, m: EventMatch) -> bool:
     if e.kind != m.kind:
         return False
     return all(event_field(e, key) == value for key, value in m.where.items())
+
+
+def matching(log: EventLog, m: EventMatch) -> list[Event]:
+    """Every event matching ``m``, in log order."""
+    return [e for e in log.of(m.kind) if _matches(e, m)]
 
 
 def firsts(log: EventLog, m: EventMatch) -> dict[str, Event]:
@@ -47,14 +52,36 @@ class Spans:
     """Where a measure's clock runs in the log, read once for objectives and findings.
 
     ``hours`` maps each measured entity (the single start's, with ``per: none``) to
-    its elapsed hours, or None when its end was never reached; ``clock`` is the
-    common clock event of ``clock_from``.
+    its elapsed hours, or None when its end was never reached; ``clocks`` maps it to
+    the event its clock started at (its own start, the common ``clock_from`` event,
+    or the start of the entity it is linked to ``through``).
     """
 
     starts: dict[str, Event]
     ends: dict[str, Event]
-    clock: Event | None
+    clocks: dict[str, Event]
     hours: dict[str, float | None]
+
+
+def _index_starts(log: EventLog, m: Measure) -> dict[str, Event]:
+    """Each entity's first start, without entities that had an ``unless`` event before it."""
+    starts = firsts(log, m.start)
+    if m.unless is None:
+        return starts
+    earlier = firsts(log, m.unless)
+    return {x: e for x, e in starts.items() if x not in earlier or earlier[x].t > e.t}
+
+
+def _linked(log: EventLog, m: Measure, starts: dict[str, Event]) -> dict[str, Event]:
+    """Each entity ``m.through`` links to a start, with that start (its clock)."""
+    assert m.through is not None
+    match = EventMatch(kind=m.through.kind, where=m.through.where)
+    out: dict[str, Event] = {}
+    for entity, e in firsts(log, match).items():
+        owner = str(e.details.get(m.through.link, ""))
+        if owner in starts and entity != owner:
+            out[entity] = starts[owner]
+    return out
 
 
 def spans(log: EventLog, m: Measure) -> Spans | None:
@@ -66,74 +93,187 @@ def spans(log: EventLog, m: Measure) -> Spans | None:
         end = first_match(log, m.end, since=start.t)
         ends = {} if end is None else {start.entity: end}
         hours = None if end is None else end.t - start.t
-        return Spans({start.entity: start}, ends, None, {start.entity: hours})
-    starts = firsts(log, m.start)
+        return Spans({start.entity: start}, ends, {start.entity: start}, {start.entity: hours})
+    starts = _index_starts(log, m)
     if not starts:
         return None
-    ends = firsts(log, m.end)
-    clock = None
-    if m.clock_from is not None:
+    if m.through is not None:
+        clocks = _linked(log, m, starts)
+    elif m.clock_from is not None:
         clock = first_match(log, m.clock_from)
         if clock is None:
             return None
+        clocks = dict.fromkeys(starts, clock)
+    else:
+        clocks = dict(starts)
+    if not clocks:
+        return None
+    ends = firsts(log, m.end)
     return Spans(
         starts,
         ends,
-        clock,
+        clocks,
         {
-            entity: ends[entity].t - (began.t if clock is None else clock.t)
-            if entity in ends
-            else None
-            for entity, began in starts.items()
+            # isolated before its case's positive (found another way): no time at all
+            entity: max(0.0, ends[entity].t - began.t) if entity in ends else None
+            for entity, began in clocks.items()
         },
     )
 
 
-def measure(log: EventLog, m: Measure) -> float | None:
-    """Achieved hours for ``m``, or None when the end was never reached."""
-    found = spans(log, m)
-    if found is None or any(v is None for v in found.hours.values()):
+QUANTILES = {"median": 50.0, "p90": 90.0}
+
+
+def censored_quantile(values: list[float | None], q: float) -> float | None:
+    """The ``q``-th percentile (linear, as numpy's default) of ``values``, where None is
+    an entity still on its way at the end: it counts as later than every reached one.
+
+    The quantile is known when the ranks it interpolates between were all reached;
+    otherwise it was not reached by the end (None).
+    """
+    reached = sorted(v for v in values if v is not None)
+    n = len(values)
+    pos = q / 100.0 * (n - 1)
+    lo, hi = int(np.floor(pos)), int(np.ceil(pos))
+    if hi >= len(reached):
+        if lo < len(reached) and pos == lo:
+            return reached[lo]
         return None
-    values = np.asarray(list(found.hours.values()), dtype=float)
-    if m.agg == "max":
-        return float(values.max())
-    if m.agg == "mean":
-        return float(values.mean())
-    if m.agg == "median":
-        return float(np.median(values))
-    return float(np.percentile(values, 90))
+    return reached[lo] + (pos - lo) * (reached[hi] - reached[lo])
+
+
+def measure(log: EventLog, m: Measure) -> float | None:
+    """Achieved hours for ``m``, or None when it was not achieved by the end of the run.
+
+    A quantile (``median``, ``p90``) counts entities still on their way as not yet
+    done (censored) and is achieved once that share reached the end; ``max`` and
+    ``mean`` need every entity to have reached it.
+    """
+    found = spans(log, m)
+    return None if found is None else aggregate(list(found.hours.values()), m.agg)
+
+
+def aggregate(hours: list[float | None], agg: str) -> float | None:
+    """``agg`` of per-entity ``hours`` (None: not reached by the end), censored as
+    :func:`measure` says."""
+    if not hours:
+        return None
+    if agg in QUANTILES:
+        return censored_quantile(hours, QUANTILES[agg])
+    if any(v is None for v in hours):
+        return None
+    values = np.asarray(hours, dtype=float)
+    return float(values.max() if agg == "max" else values.mean())
+
+
+def by_start(found: Spans, agg: str) -> list[StartResult]:
+    """Per start entity (each index case of a ``through`` measure): ``agg`` over the
+    entities linked to it, how many there were and how many were not reached."""
+    groups: dict[str, list[float | None]] = {}
+    for entity, hours in found.hours.items():
+        groups.setdefault(found.clocks[entity].entity, []).append(hours)
+    out: list[StartResult] = []
+    for start in sorted(groups, key=lambda x: found.starts[x].t):
+        value = aggregate(groups[start], agg)
+        out.append(
+            {
+                "entity": start,
+                "achieved_h": None if value is None else round(value, 4),
+                "entities": len(groups[start]),
+                "unreached": sum(1 for v in groups[start] if v is None),
+            }
+        )
+    return out
+
+
+def tally(log: EventLog, c: Count) -> float | None:
+    """A count objective's value: distinct entities of the matching events, or the sum
+    or maximum of their detail ``field`` (None: a maximum over no event)."""
+    events = matching(log, EventMatch(kind=c.kind, where=c.where))
+    if c.agg == "entities":
+        return float(len({e.entity for e in events}))
+    assert c.field is not None
+    values = [float(e.details.get(c.field, 0) or 0) for e in events]
+    if c.agg == "sum":
+        return float(sum(values))
+    return max(values) if values else None
 
 
 def evaluate(scenario: Scenario, log: EventLog) -> list[ObjectiveResult]:
     """Every objective of the scenario, measured and rated, in declaration order."""
     out = []
     for obj in scenario.objectives:
-        achieved = measure(log, obj.measure)
-        out.append(_row(obj, achieved, scenario.ratings.rate(achieved, obj.standard_h)))
+        groups: list[StartResult] = []
+        if obj.measure is not None:
+            found = spans(log, obj.measure)
+            hours = [] if found is None else list(found.hours.values())
+            achieved = aggregate(hours, obj.measure.agg)
+            counts = (len(hours), sum(1 for v in hours if v is None))
+            if found is not None and obj.measure.through is not None:
+                groups = by_start(found, obj.measure.agg)
+        else:
+            assert obj.count is not None
+            achieved, counts = tally(log, obj.count), (0, 0)
+        row = _row(obj, achieved, scenario.ratings.rate(achieved, obj.limit), counts)
+        if groups:
+            row["by_start"] = groups
+        out.append(row)
     return out
 
 
-class ObjectiveResult(TypedDict):
-    """One rated objective in ``summary.json``."""
+class StartResult(TypedDict):
+    """One start entity of a ``through`` objective (an index case) and its linked ones."""
+
+    entity: str
+    achieved_h: float | None
+    entities: int
+    unreached: int
+
+
+class ObjectiveResult(TypedDict, total=False):
+    """One rated objective in ``summary.json``.
+
+    ``kind`` is ``time`` or ``count``; ``standard`` and ``achieved`` are in ``unit``
+    (hours for a time objective, which also keeps ``standard_h`` and ``achieved_h``).
+    A time objective counts its measured ``entities`` and those ``unreached`` at the end;
+    one measured ``through`` a link has them ``by_start`` too (per index case).
+    """
 
     id: str
     subject: str
     title: dict[str, str]
+    kind: str
+    unit: dict[str, str]
+    standard: float
+    achieved: float | None
     standard_h: float
     achieved_h: float | None
+    entities: int
+    unreached: int
+    by_start: list[StartResult]
     rating: str
     source: str
-    local: bool
+    unsourced: bool
 
 
-def _row(obj: Objective, achieved: float | None, rating: str) -> ObjectiveResult:
-    return {
+def _row(
+    obj: Objective, achieved: float | None, rating: str, counts: tuple[int, int]
+) -> ObjectiveResult:
+    value = None if achieved is None else round(achieved, 4)
+    row: ObjectiveResult = {
         "id": obj.id,
         "subject": obj.subject,
         "title": {"zh": obj.title.zh, "en": obj.title.en},
-        "standard_h": obj.standard_h,
-        "achieved_h": None if achieved is None else round(achieved, 4),
-        "rating": rating,
-        "source": obj.source,
-        "local": obj.local,
+        "kind": "time" if obj.is_time else "count",
+        "unit": {"zh": obj.units.zh, "en": obj.units.en},
+        "standard": obj.limit,
+        "achieved": value,
     }
+    if obj.is_time:
+        row |= {
+            "standard_h": obj.limit,
+            "achieved_h": value,
+            "entities": counts[0],
+            "unreached": counts[1],
+        }
+    return row | {"rating": rating, "source": obj.source, "unsourced": obj.unsourced}

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sim.experiment.arms import BASELINE, Arm
-from sim.experiment.metrics import is_count_breakdown
+from sim.experiment.metrics import achieved_metric, is_count_breakdown
 from sim.experiment.outcomes import KEY_OUTCOMES, group_metrics, key_values
 from sim.experiment.stats import (
     CONFIDENCE,
@@ -80,9 +80,13 @@ def analyse(
             objectives[o.id] = {
                 "title": {"zh": o.title.zh, "en": o.title.en},
                 "subject": o.subject,
-                "standard_h": o.standard_h,
+                "kind": "time" if o.is_time else "count",
+                "standard": o.limit,
+                "unit": {"zh": o.units.zh, "en": o.units.en},
                 "by_plan": {},
             }
+            if o.is_time:
+                objectives[o.id]["standard_h"] = o.limit
     for oid, obj in objectives.items():
         for arm in arms:
             reps = per.get(arm.id, {})
@@ -93,7 +97,9 @@ def analyse(
                 "p_met": w["p"],
                 "ci_low": w["ci_low"],
                 "ci_high": w["ci_high"],
-                "achieved_h": [reps[r].get(f"objective.{oid}.achieved_h") for r in sorted(reps)],
+                "achieved_h": [
+                    reps[r].get(achieved_metric(oid, obj["kind"])) for r in sorted(reps)
+                ],
             }
             base_reps = per.get(BASELINE, {})
             if arm.id != BASELINE:

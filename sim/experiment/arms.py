@@ -3,7 +3,10 @@
 An :class:`Arm` is one fully loaded, validated scenario that replications run
 against.  The baseline is the scenario alone (id ``baseline``); a plan arm is
 the scenario with one plan file overlaid; a sweep point is the scenario with an
-in-memory overlay that sets one dotted path to one value.  Sweep overlays go
+in-memory overlay that sets one path to one value.  A path is dotted keys; a
+list element is picked by its id in brackets (``labs[county_lab].machines``:
+the element whose ``id`` — or, for elements without one, ``agent`` — is
+``county_lab``) or by its 0-based position (``labs[0]``).  Sweep overlays go
 through the same loader as plan files (:func:`sim.scenario.load_scenario`:
 overlay, schema and reference checks), so a value the schema refuses is
 reported like any bad plan, naming the ``--vary`` argument.
@@ -11,6 +14,7 @@ reported like any bad plan, naming the ``--vary`` argument.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 import tempfile
@@ -24,7 +28,8 @@ import yaml
 from sim.errors import DrillInputError
 from sim.language import load_scenario
 from sim.scenario import Scenario, ScenarioError
-from sim.scenario.source import Problem, load_yaml, overlay
+from sim.scenario.checks import suggest
+from sim.scenario.source import Problem, choices, load_yaml, overlay, pick
 
 BASELINE = "baseline"
 
@@ -132,6 +137,10 @@ def _range(spec: str, arg: str) -> list[Any]:
     return [start + i * step if integral else round(start + i * step, 10) for i in range(count)]
 
 
+SEGMENT = re.compile(r"([A-Za-z0-9_-]+)((?:\[[A-Za-z0-9_-]+\])*)")
+"""One step of a path: a key, then any number of ``[id]`` or ``[index]`` selectors."""
+
+
 def parse_vary(arg: str) -> Vary:
     """``PATH=2,4,6`` or ``PATH=2:12:2`` (inclusive range) → :class:`Vary`."""
     if "=" not in arg:
@@ -140,8 +149,11 @@ def parse_vary(arg: str) -> Vary:
         )
     path_text, spec = arg.split("=", 1)
     path = tuple(path_text.strip().split("."))
-    if not all(re.fullmatch(r"[A-Za-z0-9_-]+", p) for p in path):
-        raise ExperimentError(f"`vary` {arg}: '{path_text}' is not a dotted path of keys")
+    if not all(SEGMENT.fullmatch(p) for p in path):
+        raise ExperimentError(
+            f"`vary` {arg}: '{path_text}' is not a path of dotted keys "
+            "(a list element by id in brackets: labs[county_lab].machines)"
+        )
     spec = spec.strip()
     if ":" in spec and "," not in spec:
         values = _range(spec, arg)
@@ -154,20 +166,68 @@ def parse_vary(arg: str) -> Vary:
     return Vary(path, tuple(values), arg)
 
 
-def _lookup(data: Any, path: tuple[str, ...]) -> Any:
+def resolve(data: Any, path: tuple[str, ...], arg: str) -> tuple[str | int, ...]:
+    """The keys and list positions ``path`` names in ``data``.
+
+    ``labs[county_lab]`` picks the element whose id (or agent) is ``county_lab``;
+    ``labs[0]`` the first element, when no element has that id.  A key or id that
+    is not there raises :class:`ExperimentError` naming the path and what is there.
+    """
+    steps: list[str | int] = []
     node = data
-    for part in path:
-        if not isinstance(node, dict) or part not in node:
-            raise KeyError(part)
-        node = node[part]
+    for depth, segment in enumerate(path):
+        match = SEGMENT.fullmatch(segment)
+        assert match is not None
+        key, selectors = match.group(1), re.findall(r"\[([^\]]+)\]", match.group(2))
+        shown = ".".join((*path[:depth], key))
+        if not isinstance(node, dict) or key not in node:
+            known = list(node) if isinstance(node, dict) else []
+            raise ExperimentError(
+                f"`vary` {arg}: {shown}: no such key in the scenario{suggest(key, known)}"
+            )
+        steps.append(key)
+        node = node[key]
+        for sel in selectors:
+            shown += f"[{sel}]"
+            if not isinstance(node, list):
+                raise ExperimentError(f"`vary` {arg}: {shown}: not a list, cannot pick [{sel}]")
+            position = pick(node, sel)
+            if position is None:
+                raise ExperimentError(
+                    f"`vary` {arg}: {shown}: no element '{sel}' {choices(node, sel)}"
+                )
+            steps.append(position)
+            node = node[position]
+    return tuple(steps)
+
+
+def _lookup(data: Any, steps: tuple[str | int, ...]) -> Any:
+    node = data
+    for step in steps:
+        node = node[step]
     return node
 
 
-def _nest(path: tuple[str, ...], value: Any) -> dict[str, Any]:
-    out: Any = value
-    for part in reversed(path):
-        out = {part: out}
-    return out
+def _nest(data: Any, steps: tuple[str | int, ...], value: Any) -> Any:
+    """The overlay that sets ``value`` at ``steps`` of ``data``: mappings nest, and a list
+    is given whole (overlays replace lists) with its one element changed."""
+    if not steps:
+        return value
+    step, rest = steps[0], steps[1:]
+    if isinstance(data, list):
+        assert isinstance(step, int)
+        out = copy.deepcopy(data)
+        out[step] = _replace(out[step], rest, value)
+        return out
+    return {step: _nest(data[step], rest, value)}
+
+
+def _replace(node: Any, steps: tuple[str | int, ...], value: Any) -> Any:
+    """``node`` (a copy) with the value at ``steps`` replaced."""
+    if not steps:
+        return value
+    node[steps[0]] = _replace(node[steps[0]], steps[1:], value)
+    return node
 
 
 def _slug(value: Any) -> str:
@@ -181,6 +241,8 @@ def sweep_arms(
 
     Each point overlays ``{path: value}`` on the scenario (after ``plans``); the
     path must already exist in the scenario, so a typo is caught before any run.
+    A list element picked by id is overlaid as the whole list with that element
+    changed (overlays replace lists), so the other elements stay as they are.
     """
     base = baseline_arm(scenario, plans)
     merged = load_yaml(scenario)
@@ -191,12 +253,8 @@ def sweep_arms(
         raise ExperimentError("`vary`: the same path is given twice")
     arms = [base]
     for vary, label in zip(varies, labels, strict=True):
-        try:
-            current = _lookup(merged.data, vary.path)
-        except KeyError:
-            raise ExperimentError(
-                f"`vary` {vary.arg}: {vary.dotted}: no such key in the scenario"
-            ) from None
+        steps = resolve(merged.data, vary.path, vary.arg)
+        current = _lookup(merged.data, steps)
         if isinstance(current, dict | list):
             raise ExperimentError(
                 f"`vary` {vary.arg}: {vary.dotted} is a {type(current).__name__}, not a value"
@@ -209,7 +267,7 @@ def sweep_arms(
                     "id": f"sweep-{_slug(vary.dotted)}-{_slug(value)}",
                     "title": {"zh": arm_id, "en": arm_id},
                 },
-                **_nest(vary.path, value),
+                **_nest(merged.data, steps, value),
             }
             text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
             scn = _load_point(scenario, plans, text, vary.arg)

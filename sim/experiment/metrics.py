@@ -3,8 +3,9 @@
 A comparison stores, for each (plan, replication), a flat ``{name: number}``
 map taken from :func:`sim.api.run_drill`'s summary, so that any numeric field
 another subject adds to the summary is compared without changes here.  Each
-objective contributes ``objective.<id>.achieved_h`` (``None`` when never
-achieved) and ``objective.<id>.met`` (1 when achieved within its standard).
+objective contributes ``objective.<id>.achieved_h`` (a count objective
+``objective.<id>.achieved``; ``None`` when never achieved) and
+``objective.<id>.met`` (1 when achieved within its standard).
 """
 
 from __future__ import annotations
@@ -26,15 +27,28 @@ def _walk(node: Any, prefix: str, out: dict[str, float | None]) -> None:
 
 
 def objective_outcomes(summary: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per objective: ``id``, ``achieved_h`` (or None), ``met`` (0/1) and ``rating``."""
+    """Per objective: ``id``, ``kind`` (time or count), ``achieved_h`` (what it achieved in
+    its unit — hours, or the count — or None), ``met`` (0/1) and ``rating``."""
     out = []
     for o in summary.get("objectives", []):
-        achieved = o.get("achieved_h")
-        met = achieved is not None and achieved <= o["standard_h"]
+        achieved = o.get("achieved", o.get("achieved_h"))
+        met = achieved is not None and achieved <= o.get("standard", o.get("standard_h"))
         out.append(
-            {"id": o["id"], "achieved_h": achieved, "met": int(met), "rating": o.get("rating")}
+            {
+                "id": o["id"],
+                "kind": o.get("kind", "time"),
+                "achieved_h": achieved,
+                "met": int(met),
+                "rating": o.get("rating"),
+            }
         )
     return out
+
+
+def achieved_metric(oid: str, kind: str) -> str:
+    """The metric of what objective ``oid`` achieved: hours (``.achieved_h``) or a count
+    (``.achieved``)."""
+    return f"objective.{oid}.achieved_h" if kind == "time" else f"objective.{oid}.achieved"
 
 
 def flatten(summary: dict[str, Any]) -> dict[str, float | None]:
@@ -44,7 +58,7 @@ def flatten(summary: dict[str, Any]) -> dict[str, float | None]:
         if key not in SKIP:
             _walk(value, key, out)
     for o in objective_outcomes(summary):
-        out[f"objective.{o['id']}.achieved_h"] = o["achieved_h"]
+        out[achieved_metric(o["id"], o["kind"])] = o["achieved_h"]
         out[f"objective.{o['id']}.met"] = o["met"]
     return out
 

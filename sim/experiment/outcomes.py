@@ -24,7 +24,7 @@ Metrics = Mapping[str, float | None]
 
 INPUT_PARTS = frozenset({"policy"})
 """A metric under one of these keys is a setting the summary repeats."""
-INPUT_LEAVES = frozenset({"standard_h", "machines", "capacity_tubes_per_day"})
+INPUT_LEAVES = frozenset({"standard_h", "standard", "machines", "capacity_tubes_per_day"})
 """A metric ending in one of these is a parameter of the scenario, not an outcome."""
 
 
@@ -45,6 +45,18 @@ def _lab_tubes(m: Metrics) -> float | None:
         if k.startswith("mass_testing.labs.") and k.endswith(".tubes") and v is not None
     ]
     return float(sum(tubes)) if tubes else None
+
+
+def _first_round(m: Metrics) -> float | None:
+    """Hours the first area-wide round took: the testing section's own rating (kept for
+    one release), else the shipped scenarios' objective ``mass-round-24h``."""
+    for name in (
+        "mass_testing.objectives.first_county_round_24h.achieved_h",
+        "objective.mass-round-24h.achieved_h",
+    ):
+        if m.get(name) is not None:
+            return m[name]
+    return None
 
 
 @dataclass(frozen=True)
@@ -77,7 +89,7 @@ KEY_OUTCOMES: tuple[KeyOutcome, ...] = (
         "round_completion_h",
         {"zh": "首轮全员核酸完成用时", "en": "first area-wide round completed"},
         "h",
-        _one("mass_testing.objectives.first_county_round_24h.achieved_h"),
+        _first_round,
     ),
     KeyOutcome(
         "isolation_h",

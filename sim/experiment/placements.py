@@ -33,12 +33,12 @@ def objective_over_seeds(
         row = next(
             o for o in run_drill(scenario, seed).summary["objectives"] if o["id"] == objective
         )
-        standard = row["standard_h"]
+        standard = row["standard"]  # in the objective's unit: hours, or a count
         n += 1
         ratings[row["rating"]] += 1
-        if row["achieved_h"] is not None:
-            achieved.append(row["achieved_h"])
-            met += row["achieved_h"] <= standard
+        if row["achieved"] is not None:
+            achieved.append(row["achieved"])
+            met += row["achieved"] <= standard
     return {
         "plans": [p.id for p in scenario.applied_plans],
         "objective": objective,

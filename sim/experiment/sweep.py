@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sim.experiment.arms import Arm, Vary
+from sim.experiment.metrics import achieved_metric
 
 
 def _sort_key(value: Any) -> tuple:
@@ -20,10 +21,12 @@ def _sort_key(value: Any) -> tuple:
 
 
 def key_outcomes(doc: dict, objective: str | None) -> list[str]:
-    """Outcomes ranked in the tornado: the objective's p(met) and time, then infections."""
+    """Outcomes ranked in the tornado: the objective's p(met) and time (or count), then
+    infections."""
     out = []
     if objective is not None:
-        out += [f"objective.{objective}.met", f"objective.{objective}.achieved_h"]
+        kind = doc["objectives"].get(objective, {}).get("kind", "time")
+        out += [f"objective.{objective}.met", achieved_metric(objective, kind)]
     out += [m for m in ("infections.total", "contacts.isolated") if m in doc["metrics"]]
     return [m for m in out if m in doc["metrics"]]
 

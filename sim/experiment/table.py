@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.experiment.arms import BASELINE
+from sim.experiment.metrics import achieved_metric
 from sim.textsafe import markup
 
 KEY_METRICS = ("infections.total", "contacts.identified", "contacts.isolated")
@@ -40,7 +41,7 @@ def print_comparison(doc: dict, lang: str, console: Console | None = None) -> No
         else "Probability of meeting each objective [95% Wilson CI]"
     )
     t.add_column("目标" if zh else "objective")
-    t.add_column("时限 h" if zh else "std h", justify="right")
+    t.add_column("标准" if zh else "standard", justify="right")
     for p in plans:
         t.add_column(markup(p), justify="right")
     for oid, o in doc["objectives"].items():
@@ -52,7 +53,8 @@ def print_comparison(doc: dict, lang: str, console: Console | None = None) -> No
             if p != BASELINE and d and d["significant"]:
                 cell += " *"
             cells.append(cell)
-        t.add_row(markup(oid), f"{o['standard_h']:g}", *cells)
+        unit = " h" if o.get("kind", "time") == "time" else f" {o['unit'][lang]}"
+        t.add_row(markup(oid), markup(f"{o.get('standard', o.get('standard_h')):g}{unit}"), *cells)
     console.print(t)
 
     t = Table(
@@ -76,9 +78,9 @@ def print_comparison(doc: dict, lang: str, console: Console | None = None) -> No
         t.add_row(markup(k["label"][lang]) + unit, *cells)
     names = [] if doc.get("key_outcomes") else [m for m in KEY_METRICS if m in doc["metrics"]]
     names += [
-        f"objective.{oid}.achieved_h"
-        for oid in doc["objectives"]
-        if f"objective.{oid}.achieved_h" in doc["metrics"]
+        m
+        for oid, o in doc["objectives"].items()
+        if (m := achieved_metric(oid, o.get("kind", "time"))) in doc["metrics"]
     ]
     for m in names:
         cells = []
@@ -92,7 +94,12 @@ def print_comparison(doc: dict, lang: str, console: Console | None = None) -> No
                 cell += f"\nΔ {_f(d['mean_diff'], '+.2f')}{_ci(d['ci_low'], d['ci_high'], '+.2f')}"
                 cell += " *" if d["significant"] else ""
             cells.append(cell)
-        t.add_row(markup(m.replace("objective.", "").replace(".achieved_h", " (h)")), *cells)
+        t.add_row(
+            markup(
+                m.replace("objective.", "").replace(".achieved_h", " (h)").removesuffix(".achieved")
+            ),
+            *cells,
+        )
     console.print(t)
     console.print("* 差异的95%置信区间不含0" if zh else "* 95% CI of the difference excludes 0")
     if doc["errors"]:

@@ -37,7 +37,15 @@ def reference_problems(scn: Scenario) -> Problems:
 
 
 def deprecations(scn: Scenario) -> Iterator[tuple[Rel, str]]:
-    """Values that still validate but are retired: contact settings never drawn."""
+    """Values that still validate but are retired: contact settings never drawn, and an
+    objective's ``local`` (now ``unsourced``: ``local`` names local infections)."""
+    for i, obj in enumerate(scn.objectives):
+        if obj.local is not None:
+            yield (
+                ("objectives", i, "local"),
+                "deprecated: an objective's `local` is now `unsourced` "
+                "(a local or unsourced objective); `local` still works",
+            )
     for path, table in _settings_tables(scn.model_dump(include={"subjects", "epidemic"})):
         for name in table:
             if name in RETIRED:

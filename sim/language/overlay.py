@@ -19,7 +19,7 @@ from sim.language.model import ScenarioModel
 from sim.scenario.checks import Rel
 from sim.scenario.load import data_path
 from sim.scenario.model import Scenario
-from sim.scenario.source import Located, overlay
+from sim.scenario.source import SELECTOR, Located, overlay, pick
 
 OVERLAY_KEYS = ("agents", "responsibilities", "handoffs", "subjects", "epidemic")
 """What an option may change in the running world (not the clock, region or MSEL)."""
@@ -78,12 +78,12 @@ def _problems(
     if isinstance(merged, ValidationError):
         for e in merged.errors():
             path = data_path(data, tuple(e["loc"]))
-            yield _inside(fragment, path), _message(e)
+            yield _inside(fragment, path, data), _message(e)
         return
     known = base_problems(scn) if known is None else known
     for path, message in bare_problems(merged):
         if (path, message) not in known:
-            yield _inside(fragment, path), message
+            yield _inside(fragment, path, data), message
     for aid in set(scn.agents) ^ set(merged.agents):
         yield ("agents", aid), "an option cannot add or remove agents"
 
@@ -100,18 +100,53 @@ def _merge(scn: Scenario, fragment: dict[str, Any]) -> tuple[Scenario | Validati
     return merged, data
 
 
-def _inside(fragment: dict[str, Any], path: Rel) -> Rel:
-    """The longest prefix of ``path`` present in ``fragment`` (where the fault was set)."""
+def _inside(fragment: dict[str, Any], path: Rel, data: Any) -> Rel:
+    """The longest prefix of ``path`` present in ``fragment`` (where the fault was set).
+
+    ``path`` is a path of the merged ``data``; an element the fragment picked by id
+    (``labs[city_lab]``) is followed through that key.
+    """
     node: Any = fragment
+    merged: Any = data
     out: list[str | int] = []
-    for part in path:
+    parts = list(path)
+    i = 0
+    while i < len(parts):
+        part = parts[i]
         in_dict = isinstance(node, dict) and part in node
         in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        if not (in_dict or in_list):
+        if in_dict or in_list:
+            node, merged = node[part], _child(merged, part)
+            out.append(part)
+            i += 1
+            continue
+        key = _picked(node, part, parts[i + 1] if i + 1 < len(parts) else None, merged)
+        if key is None:
             break
-        node = node[part]
-        out.append(part)
+        node, merged = node[key], _child(_child(merged, part), parts[i + 1])
+        out.append(key)
+        i += 2
     return tuple(out)
+
+
+def _child(node: Any, part: str | int) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        return node[part]
+    return None
+
+
+def _picked(node: Any, name: str | int, position: str | int | None, merged: Any) -> str | None:
+    """The key ``name[id]`` of ``node`` that picked element ``position`` of list ``name``."""
+    items = _child(merged, name)
+    if not isinstance(node, dict) or not isinstance(items, list):
+        return None
+    for key in node:
+        match = SELECTOR.fullmatch(key) if isinstance(key, str) else None
+        if match and match.group(1) == name and pick(items, match.group(2)) == position:
+            return str(key)
+    return None
 
 
 def _message(e: Any) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sim.api import RunResult, run_drill
-from sim.evaluation.objectives import first_match, firsts
+from sim.evaluation.objectives import spans
 from sim.injects.answers import AnswerSheet
 from sim.injects.msel import Facilitator, Response, Scripted, rooms_taken, rooms_total
 
@@ -101,27 +101,25 @@ def objectives_at_risk(world: World, share: float = 0.75) -> list[dict[str, Any]
     log, now = world.log, world.now
     for obj in world.scenario.objectives:
         m = obj.measure
+        if m is None:  # a count objective has no clock to watch
+            continue
         elapsed: float | None = None
-        if m.per == "none":
-            start = first_match(log, m.start)
-            if start is not None and first_match(log, m.end, since=start.t) is None:
-                elapsed = now - start.t
-        else:
-            starts, ends = firsts(log, m.start), firsts(log, m.end)
-            clock = first_match(log, m.clock_from) if m.clock_from is not None else None
-            waiting = [
-                s.t if clock is None else clock.t for ent, s in starts.items() if ent not in ends
-            ]
-            if waiting:
-                elapsed = now - min(waiting)
-        if elapsed is not None and elapsed >= share * obj.standard_h:
+        found = spans(log, m)
+        waiting = (
+            []
+            if found is None
+            else [found.clocks[x].t for x, hours in found.hours.items() if hours is None]
+        )
+        if waiting:
+            elapsed = now - min(waiting)
+        if elapsed is not None and elapsed >= share * obj.limit:
             out.append(
                 {
                     "id": obj.id,
                     "title": obj.title,
                     "elapsed_h": round(elapsed, 2),
-                    "standard_h": obj.standard_h,
-                    "status": "breached" if elapsed > obj.standard_h else "at_risk",
+                    "standard_h": obj.limit,
+                    "status": "breached" if elapsed > obj.limit else "at_risk",
                 }
             )
     return out

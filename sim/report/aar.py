@@ -54,9 +54,43 @@ def hours(x: float | None, lang: str, standard: float | None = None) -> str:
 
 
 def _ratio(o: dict[str, Any]) -> str:
-    if o.get("achieved_h") is None or not o.get("standard_h"):
+    achieved, standard = _value(o, "achieved"), _value(o, "standard")
+    if achieved is None or not standard:
         return "—"
-    return f"{o['achieved_h'] / o['standard_h']:.2f}×"
+    return f"{achieved / standard:.2f}×"
+
+
+def _value(o: dict[str, Any], key: str) -> float | None:
+    """An objective row's ``standard`` or ``achieved`` (rows before count objectives: ``_h``)."""
+    return o.get(key, o.get(f"{key}_h"))
+
+
+def is_count(o: dict[str, Any]) -> bool:
+    """True for a count objective's row (no risk-area arrival leaked), False for a time one."""
+    return o.get("kind") == "count"
+
+
+def achieved_text(o: dict[str, Any], lang: str) -> str:
+    """What an objective achieved, in its unit: "12.03 小时", "3 人", or "never"."""
+    value, standard = _value(o, "achieved"), _value(o, "standard")
+    if value is None:
+        return t("never", lang)
+    if is_count(o):
+        return t("amount", lang, x=_amount(value, standard), unit=o["unit"][lang])
+    return t("amount_h", lang, x=hours(value, lang, standard))
+
+
+def _amount(x: float, standard: float | None = None) -> str:
+    """A count as a whole number; a measured amount (the longest turnaround) as hours are."""
+    return f"{x:g}" if float(x) == int(x) else hours(float(x), "en", standard)
+
+
+def standard_text(o: dict[str, Any], lang: str) -> str:
+    """An objective's standard in its unit: "12 小时", "0 人"."""
+    value = float(_value(o, "standard") or 0)
+    if is_count(o):
+        return t("amount", lang, x=f"{value:g}", unit=o["unit"][lang])
+    return t("amount_h", lang, x=f"{value:g}")
 
 
 # --- overview ------------------------------------------------------------------------
@@ -213,28 +247,34 @@ def rating_scale(scn: dict[str, Any], lang: str) -> Section:
 
 def ratings_summary(summary: dict[str, Any], lang: str) -> Section:
     sec = Section("ratings", t("ratings", lang))
+    rows = sorted(summary["objectives"], key=lambda o: o["subject"])
+    if not any(is_count(o) for o in rows):
+        columns = ("col_standard", "col_achieved")
+        cell: Callable[[dict[str, Any], str], str] = lambda o, key: (  # noqa: E731
+            f"{o['standard_h']:g}"
+            if key == "standard"
+            else hours(o["achieved_h"], lang, o["standard_h"])
+        )
+    else:  # counts beside times: each cell says its unit
+        columns = ("col_standard_any", "col_achieved_any")
+        cell = lambda o, key: (  # noqa: E731
+            standard_text(o, lang) if key == "standard" else achieved_text(o, lang)
+        )
     sec.table(
         [
             t(c, lang)
-            for c in (
-                "col_capability",
-                "col_objective",
-                "col_standard",
-                "col_achieved",
-                "col_ratio",
-                "col_rating",
-            )
+            for c in ("col_capability", "col_objective", *columns, "col_ratio", "col_rating")
         ],
         [
             [
                 subject_name(o["subject"], lang),
                 o["title"][lang],
-                f"{o['standard_h']:g}",
-                hours(o["achieved_h"], lang, o["standard_h"]),
+                cell(o, "standard"),
+                cell(o, "achieved"),
                 _ratio(o),
                 (o["rating"], f"rating rating-{o['rating']}"),
             ]
-            for o in sorted(summary["objectives"], key=lambda o: o["subject"])
+            for o in rows
         ],
     )
     return sec
@@ -245,6 +285,14 @@ def ratings_summary(summary: dict[str, Any], lang: str) -> Section:
 
 def observation(o: dict[str, Any], found: list[dict[str, Any]], names: Names, lang: str) -> str:
     """What was seen: the time against the standard, and who or what was latest."""
+    if is_count(o):
+        return t(
+            "observation_count",
+            lang,
+            achieved=achieved_text(o, lang),
+            standard=standard_text(o, lang),
+            rating=o["rating"],
+        )
     text = t(
         "observation",
         lang,
@@ -253,6 +301,23 @@ def observation(o: dict[str, Any], found: list[dict[str, Any]], names: Names, la
         standard=f"{o['standard_h']:g}",
         rating=o["rating"],
     )
+    starts = o.get("by_start") or []
+    if len(starts) > 1:  # several index cases: each one's own time
+        sep = "；" if lang == "zh" else "; "
+        text += t(
+            "observation_by_start",
+            lang,
+            each=sep.join(
+                t(
+                    "by_start_item",
+                    lang,
+                    who=names.of(s["entity"]),
+                    achieved=achieved_text({**o, "achieved": s["achieved_h"]}, lang),
+                    n=s["entities"],
+                )
+                for s in starts
+            ),
+        )
     ev = found[0]["evidence"] if found else {}
     if ev.get("entities", 0) > 1:
         text += t(
@@ -327,6 +392,20 @@ def analysis(
             rooms=ev.get("rooms", 0),
             when=plots.clock(scn, float(ev.get("t", 0))),
         )
+    if cause in ("count_over", "max_over"):
+        unit = (ev.get("unit") or {}).get(lang, "")
+        shown = lambda key: t("amount", lang, x=_amount(ev.get(key) or 0), unit=unit)  # noqa: E731
+        key = "why_count_over" if ev.get("logged_by") else "why_count_over_unowned"
+        return t(
+            "why_max_over" if cause == "max_over" else key,
+            lang,
+            label=task(str(ev.get("label", "")), lang),
+            count=shown("achieved"),
+            standard=shown("standard"),
+            agent=base["agent"],
+            first=plots.clock(scn, float(ev.get("first_t") or 0)),
+            last=plots.clock(scn, float(ev.get("last_t") or 0)),
+        )
     if cause == "not_started":
         return t("why_not_started", lang, start=task(str(ev.get("start", "")), lang))
     if cause == "not_completed":
@@ -387,6 +466,15 @@ def capabilities(
         sec.items(
             [
                 t(
+                    "objective_line_count",
+                    lang,
+                    objective=o["title"][lang],
+                    rating=o["rating"],
+                    achieved=achieved_text(o, lang),
+                    standard=standard_text(o, lang),
+                )
+                if is_count(o)
+                else t(
                     "objective_line",
                     lang,
                     objective=o["title"][lang],
@@ -402,6 +490,14 @@ def capabilities(
         sec.items(
             [
                 t(
+                    "strength_count",
+                    lang,
+                    objective=o["title"][lang],
+                    achieved=achieved_text(o, lang),
+                    standard=standard_text(o, lang),
+                )
+                if is_count(o)
+                else t(
                     "strength",
                     lang,
                     objective=o["title"][lang],
@@ -438,9 +534,11 @@ def capabilities(
                             ],
                             t("lbl_reference", lang)
                             + t(
-                                "reference",
+                                "reference_count" if is_count(o) else "reference",
                                 lang,
-                                standard=f"{o['standard_h']:g}",
+                                standard=standard_text(o, lang)
+                                if is_count(o)
+                                else f"{o['standard_h']:g}",
                                 source=plain_source(spec.get("source") or "")
                                 or t("no_source", lang),
                             ),

@@ -33,6 +33,15 @@ __all__ = ["Report", "ReportInputError", "Section", "run_report", "write_report"
 # --- comparison -------------------------------------------------------------------------
 
 
+def _standard(o: dict[str, Any], lang: str, units: bool) -> str:
+    """An objective's standard: hours ("2", or "2 小时" with ``units``), or "≤ 0 人" for a
+    count objective."""
+    if o.get("kind", "time") == "time":
+        hours = f"{o.get('standard', o.get('standard_h')):g}"
+        return t("amount_h", lang, x=hours) if units else hours
+    return f"≤ {o['standard']:g} {o['unit'][lang]}"
+
+
 def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
     """The report of a comparison directory (``comparison.json``): the verdict first
     (key outcomes and objectives, plan − baseline with paired intervals), then the
@@ -103,18 +112,19 @@ def comparison_report(cmp_dir: Path, lang: str = "zh") -> Report:
         ],
     )
     ratings = Section("ratings", t("ratings", lang))
+    counts = any(o.get("kind") == "count" for o in cmp["objectives"].values())
     ratings.table(
         [
             t("col_objective", lang),
             t("col_subject", lang),
-            t("col_standard", lang),
+            t("col_standard_any" if counts else "col_standard", lang),
             *[f"{plans[p]} {t('col_p_met', lang)}" for p in plans],
         ],
         [
             [
                 o["title"][lang],
                 subject_name(o.get("subject", ""), lang),
-                f"{o['standard_h']:g}",
+                _standard(o, lang, counts),
                 *[_pct(o["by_plan"].get(p)) for p in plans],
             ]
             for o in cmp["objectives"].values()

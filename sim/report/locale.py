@@ -97,12 +97,47 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{entities} 个对象中 {late} 个超时，最晚的是{latest}。",
         "en": " {late} of {entities} were late; the latest was {latest}.",
     },
+    "observation_by_start": {
+        "zh": "分病例：{each}。",
+        "en": " By case: {each}.",
+    },
+    "by_start_item": {"zh": "{who} {achieved}（{n} 个对象）", "en": "{who} {achieved} ({n} measured)"},
     "observation_entity": {"zh": "涉及{entity}。", "en": " It concerned {entity}."},
     "reference": {
         "zh": "时限 {standard} 小时（{source}）",
         "en": "standard {standard} h ({source})",
     },
     "no_source": {"zh": "未注明来源", "en": "no source given"},
+    "objective_line_count": {
+        "zh": "{objective}：评级 {rating}（实际 {achieved}，标准不超过 {standard}）",
+        "en": "{objective}: rated {rating} ({achieved} against at most {standard})",
+    },
+    "observation_count": {
+        "zh": "实际 {achieved}，标准不超过 {standard}，评级 {rating}。",
+        "en": "Counted {achieved} against a standard of at most {standard}; rated {rating}.",
+    },
+    "reference_count": {
+        "zh": "标准不超过 {standard}（{source}）",
+        "en": "standard at most {standard} ({source})",
+    },
+    "strength_count": {
+        "zh": "{objective}：实际 {achieved}，未超过标准（不超过 {standard}）。",
+        "en": "{objective}: {achieved}, within the standard of at most {standard}.",
+    },
+    "why_count_over": {
+        "zh": "“{label}”计得 {count}，超过标准（不超过 {standard}）；多数记录来自{agent}，最早在 {first}，最晚在 {last}。",
+        "en": "'{label}' came to {count} against a standard of at most {standard}; most records came from {agent}, the first at {first} and the last at {last}.",
+    },
+    "why_max_over": {
+        "zh": "最长的一次“{label}”用了 {count}，超过标准（不超过 {standard}）：{agent}，{last}。",
+        "en": "The longest '{label}' took {count} against a standard of at most {standard}: {agent}, at {last}.",
+    },
+    "why_count_over_unowned": {
+        "zh": "“{label}”计得 {count}，超过标准（不超过 {standard}）；最早在 {first}，最晚在 {last}。",
+        "en": "'{label}' came to {count} against a standard of at most {standard}; the first at {first} and the last at {last}.",
+    },
+    "amount_h": {"zh": "{x} 小时", "en": "{x} h"},
+    "amount": {"zh": "{x} {unit}", "en": "{x} {unit}"},
     "resource_area": {"zh": "资源用尽", "en": "A resource ran out"},
     "why_queue": {
         "zh": "{agent}人手不足：“{label}”排队等候共 {hours} 小时，占该目标用时的 {share}%。",
@@ -345,6 +380,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_subject": {"zh": "科目", "en": "Subject"},
     "col_standard": {"zh": "时限（小时）", "en": "Standard (h)"},
     "col_achieved": {"zh": "实际（小时）", "en": "Achieved (h)"},
+    "col_standard_any": {"zh": "标准", "en": "Standard"},
+    "col_achieved_any": {"zh": "实际", "en": "Achieved"},
     "col_rating": {"zh": "评级", "en": "Rating"},
     "col_source": {"zh": "依据", "en": "Source"},
     "col_no": {"zh": "序号", "en": "No."},

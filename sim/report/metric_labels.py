@@ -82,6 +82,9 @@ def metric_label(
     if parts[0] == "objective" and len(parts) == 3 and parts[1] in objectives:
         title = objectives[parts[1]]["title"][lang]
         what = {"met": ("达标", "met"), "achieved_h": ("用时（小时）", "time taken (h)")}
+        if parts[2] == "achieved":  # a count objective: in its own unit
+            unit = objectives[parts[1]].get("unit") or {"zh": "", "en": ""}
+            what["achieved"] = (f"实际（{unit['zh']}）", f"counted ({unit['en']})")
         word = what.get(parts[2], (parts[2], parts[2]))[0 if zh else 1]
         return f"{title}：{word}" if zh else f"{title}: {word}"
     words = []

@@ -175,6 +175,8 @@ def _deadlines(log: EventLog, scn: Scn, summary: dict) -> list[dict[str, Any]]:
     ratings = {o["id"]: o["rating"] for o in summary.get("objectives", [])}
     out = []
     for o in scn.get("objectives", []):
+        if not o.get("measure"):  # a count objective has no deadline
+            continue
         loc = locate(log, Measure.model_validate(o["measure"]), float(o["standard_h"]))
         if loc.start_t is not None and o["id"] in ratings:
             out.append(

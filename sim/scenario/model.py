@@ -109,10 +109,14 @@ def objective_problems(
         seen.add(obj.id)
         if obj.subject not in subjects:
             yield ("objectives", i, "subject"), f"unknown subject{suggest(obj.subject, subjects)}"
-        for end in ("start", "end"):
-            kind = getattr(obj.measure, end).kind
+        named: list[tuple[Rel, str]] = []
+        if obj.measure is not None:
+            for part in ("start", "end", "clock_from", "through", "unless"):
+                match = getattr(obj.measure, part)
+                if match is not None:
+                    named.append((("objectives", i, "measure", part), match.kind))
+        if obj.count is not None:
+            named.append((("objectives", i, "count", "kind"), obj.count.kind))
+        for path, kind in named:
             if kind not in event_kinds:
-                yield (
-                    ("objectives", i, "measure", end),
-                    f"unknown event kind '{kind}'{suggest(kind, event_kinds)}",
-                )
+                yield path, f"unknown event kind '{kind}'{suggest(kind, event_kinds)}"

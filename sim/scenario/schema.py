@@ -247,15 +247,34 @@ class EventMatch(Strict):
         return {"kind": value} if isinstance(value, str) else value
 
 
+class Link(Strict):
+    """Ties each measured entity to the start of the entity a detail of its event names.
+
+    ``{kind: contact_identified, where: {role: close_contact}, link: source}``: each
+    close contact is measured from the start event of the case that named it.
+    """
+
+    kind: str = Field(description="the event that names the linked entity (first per entity)")
+    where: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="details (or agent/entity) that must match"
+    )
+    link: str = Field(description="the detail of that event holding the linked entity")
+
+
 class Measure(Strict):
     """Elapsed time from a ``start`` event to an ``end`` event.
 
     With ``per: entity`` the time is taken for each entity (a contact, a case) from
-    its own start to its own end and aggregated with ``agg``; an entity that never
-    reaches the end makes the objective unachieved.  ``clock_from`` starts every
+    its own start to its own end and aggregated with ``agg``.  Entities still on
+    their way when the run ends are censored: a quantile (``median``, ``p90``) is
+    achieved when that share of the entities reached the end, whatever the rest
+    do; ``max`` and ``mean`` need every entity.  ``clock_from`` starts every
     entity's clock at one common event instead ("all contacts isolated within 24 h
-    of the case report").  With ``per: none`` it is from the first start to the
-    first end at or after it.
+    of the case report"); ``through`` starts each entity's clock at the start event
+    of the entity it is linked to (a contact at its own case's positive result).
+    ``unless`` leaves out starts whose entity already had such an event (cases
+    found as someone's contact are no index cases).  With ``per: none`` it is from
+    the first start to the first end at or after it.
     """
 
     start: EventMatch
@@ -266,29 +285,114 @@ class Measure(Strict):
         default=None,
         description="with per: entity, start every entity's clock at the first such event",
     )
+    through: Link | None = Field(
+        default=None,
+        description="with per: entity, measure the entities this event links to a start",
+    )
+    unless: EventMatch | None = Field(
+        default=None, description="starts of entities that had such an event before do not count"
+    )
+
+    @model_validator(mode="after")
+    def _clocks(self) -> Measure:
+        if self.through is not None and self.clock_from is not None:
+            raise ValueError("a measure takes either clock_from or through, not both")
+        if (self.through is not None or self.clock_from is not None) and self.per != "entity":
+            raise ValueError("clock_from and through need per: entity")
+        return self
+
+
+class Count(Strict):
+    """A count read from the log: entities with a matching event, or a detail summed or
+    maximised over the matching events ("risk-area arrivals leaked": 0)."""
+
+    kind: str = Field(description="a declared event kind")
+    where: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="details (or agent/entity) that must match"
+    )
+    agg: Literal["entities", "sum", "max"] = Field(
+        default="entities",
+        description="entities: distinct entities of the events; sum, max: of the detail `field`",
+    )
+    field: str | None = Field(default=None, description="the numeric detail summed or maximised")
+
+    @model_validator(mode="after")
+    def _field(self) -> Count:
+        if (self.agg == "entities") != (self.field is None):
+            raise ValueError("`field` is needed with agg sum or max, and only then")
+        return self
+
+
+HOURS = Text(zh="小时", en="h")
+"""The unit of time objectives."""
 
 
 class Objective(Strict):
-    """A time standard (时限要求) to rate: achieved hours against ``standard_h``."""
+    """A standard to rate: a time standard (时限要求, ``measure`` against ``standard_h``)
+    or a count standard (``count`` against ``standard``, in ``unit``; at most)."""
 
     id: Slug
     subject: str = Field(description="one of the nine subjects")
     title: Text
-    measure: Measure
-    standard_h: PositiveFloat = Field(description="the time standard in hours")
+    measure: Measure | None = Field(default=None, description="a time objective's clock")
+    standard_h: PositiveFloat | None = Field(default=None, description="the time standard in hours")
+    count: Count | None = Field(default=None, description="a count objective's tally")
+    standard: float | None = Field(
+        default=None, ge=0, description="a count objective's standard: at most this many"
+    )
+    unit: Text | None = Field(default=None, description="what a count objective counts")
     source: str = Field(description="where the standard comes from")
-    local: bool = Field(default=False, description="a local or unsourced objective")
+    unsourced: bool = Field(default=False, description="a local or unsourced objective")
+    local: bool | None = Field(default=None, description="deprecated: the old name of `unsourced`")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Objective:
+        if (self.measure is None) == (self.count is None):
+            raise ValueError("an objective needs either `measure` (time) or `count`")
+        if self.measure is not None and (self.standard_h is None or self.standard is not None):
+            raise ValueError("a time objective takes `standard_h` (hours), not `standard`")
+        if self.count is not None and (
+            self.standard is None or self.unit is None or self.standard_h is not None
+        ):
+            raise ValueError("a count objective takes `standard` and `unit`, not `standard_h`")
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_local(cls, value: Any) -> Any:
+        """``local`` still sets ``unsourced`` (the loader warns where it is used)."""
+        if isinstance(value, dict) and value.get("local") is not None:
+            return {"unsourced": value["local"]} | value
+        return value
+
+    @property
+    def is_time(self) -> bool:
+        """True for a time objective, False for a count objective."""
+        return self.measure is not None
+
+    @property
+    def limit(self) -> float:
+        """The standard in the objective's unit (hours for a time objective)."""
+        value = self.standard_h if self.measure is not None else self.standard
+        assert value is not None
+        return value
+
+    @property
+    def units(self) -> Text:
+        """The objective's unit (hours for a time objective)."""
+        return HOURS if self.unit is None else self.unit
 
 
 class Ratings(Strict):
-    """How achieved time maps to HSEEP ratings, as multiples of the standard:
-    ≤ standard → P; ≤ ``S`` × standard → S; ≤ ``M`` × standard → M; else U."""
+    """How an achieved time or count maps to HSEEP ratings, as multiples of the standard:
+    ≤ standard → P; ≤ ``S`` × standard → S; ≤ ``M`` × standard → M; else U (a count
+    standard of 0 leaves no room: any count above it is U)."""
 
     S: float = Field(default=1.25, gt=1)
     M: float = Field(default=1.5, gt=1)
 
     def rate(self, achieved: float | None, standard: float) -> str:
-        """P, S, M or U for ``achieved`` hours against ``standard`` hours (None: U)."""
+        """P, S, M or U for ``achieved`` against ``standard`` (None, never achieved: U)."""
         if achieved is None:
             return "U"
         if achieved <= standard:

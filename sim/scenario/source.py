@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from sim.errors import DrillInputError
+from sim.scenario.checks import suggest
 from sim.scenario.limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_NUMBER, MAX_SEED, MAX_VALUES
 
 Path_ = tuple[str | int, ...]
@@ -311,12 +312,114 @@ def load_yaml(path: str | Path, label: str | None = None) -> Located:
     return Located(data, state.origins, file)
 
 
+SELECTOR = re.compile(r"([A-Za-z0-9_-]+)\[([A-Za-z0-9_-]+)\]")
+"""A key that picks one element of a list: ``labs[city_lab]`` or ``labs[0]``."""
+ELEMENT_KEYS = ("id", "agent")
+"""What names a list element, in order: its ``id``, else its ``agent`` (a laboratory)."""
+
+
+def element_ids(items: list[Any]) -> list[str | None]:
+    """The name of each element of a list (its ``id``, else its ``agent``), or None."""
+    out: list[str | None] = []
+    for item in items:
+        key = next((k for k in ELEMENT_KEYS if isinstance(item, dict) and k in item), None)
+        out.append(None if key is None else str(item[key]))
+    return out
+
+
+def pick(items: list[Any], selector: str) -> int | None:
+    """The position of the element named ``selector`` (by id, else a 0-based position)."""
+    ids = element_ids(items)
+    if selector in ids:
+        return ids.index(selector)
+    if selector.isdigit() and int(selector) < len(items):
+        return int(selector)
+    return None
+
+
+def choices(items: list[Any], selector: str) -> str:
+    """``(there are: a, b) (did you mean 'a'?)``: what a selector of ``items`` could be."""
+    named = [i for i in element_ids(items) if i is not None]
+    listing = ", ".join(named) if named else f"positions 0–{len(items) - 1}"
+    return f"(there are: {listing}){suggest(selector, named)}"
+
+
+def _deep(a: Any, b: Any) -> Any:
+    """``b`` merged onto ``a`` as a plan is: mappings merge, ``null`` deletes, else replace."""
+    if not (isinstance(a, dict) and isinstance(b, dict)):
+        return b
+    out = dict(a)
+    for key, value in b.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = _deep(out[key], value) if key in out else value
+    return out
+
+
+def _select(base: Located, plan: Located) -> Located:
+    """``plan`` with every key ``name[id]`` that picks an element of the list ``name``
+    turned into that whole list with the element changed (a plan otherwise replaces a
+    list whole), origins following: the other elements keep the base's lines, the
+    changed values the plan's.  An id the list does not have is a located error."""
+    origins = dict(plan.origins)
+
+    def walk(a: Any, b: Any, path: Path_) -> Any:
+        if not isinstance(b, dict):
+            return b
+        out: dict[Any, Any] = {}
+        picked: dict[str, list[Any]] = {}
+        for key, value in b.items():
+            match = SELECTOR.fullmatch(key) if isinstance(key, str) else None
+            inner = a.get(key) if isinstance(a, dict) else None
+            if match is None or (isinstance(a, dict) and key in a):
+                out[key] = walk(inner, value, (*path, key))
+                continue
+            name, selector = match.group(1), match.group(2)
+            file, line = plan.where((*path, key))
+            items = a.get(name) if isinstance(a, dict) else None
+            if name in b:
+                raise _fail(file, line, (*path, key), f"'{name}' is also set whole here")
+            if not isinstance(items, list):
+                raise _fail(file, line, (*path, key), f"'{name}' is not a list to pick from")
+            at = pick(items, selector)
+            if at is None:
+                raise _fail(
+                    file,
+                    line,
+                    (*path, key),
+                    f"no element '{selector}' {choices(items, selector)}",
+                )
+            if name not in picked:
+                picked[name] = list(items)
+                for p, o in base.origins.items():  # the untouched elements keep their lines
+                    if p[: len(path) + 1] == (*path, name):
+                        origins.setdefault(p, o)
+            moved = {
+                (*path, name, at, *p[len(path) + 1 :]): o
+                for p, o in plan.origins.items()
+                if p[: len(path) + 1] == (*path, key)
+            }
+            for p in [p for p in origins if p[: len(path) + 1] == (*path, key)]:
+                del origins[p]
+            origins.update(moved)
+            value = walk(items[at], value, (*path, name, at))
+            picked[name][at] = _deep(items[at], value)
+        out.update(picked)
+        return out
+
+    return Located(walk(base.data, plan.data, ()), origins, plan.file)
+
+
 def overlay(base: Located, plan: Located, skip: tuple[str, ...] = ("plan",)) -> Located:
     """Deep-merge ``plan`` onto ``base``: mappings merge, anything else replaces.
 
     A ``null`` in the plan deletes the key (e.g. remove a quarantine site).  Keys in
     ``skip`` (the plan's own metadata) are not merged.  Origins follow the values.
+    A key ``name[id]`` changes one element of the list ``name`` (``labs[city_lab]:
+    {machines: 8}``), picked by its ``id`` (or ``agent``) or by its 0-based position.
     """
+    plan = _select(base, plan)
     origins = dict(base.origins)
 
     def merge(a: Any, b: Any, path: Path_) -> Any:

@@ -10,6 +10,7 @@ import pytest
 
 from sim import ScenarioError
 from sim.experiment import ExperimentError, parse_vary, sweep
+from sim.experiment.arms import resolve, sweep_arms
 
 from .common import HERE, SCENARIO
 
@@ -134,3 +135,69 @@ def test_the_cli_names_the_flag_the_library_names_the_argument(monkeypatch, caps
     assert done.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith(f"--vary {VEHICLES}=0,2: {VEHICLES}:") and "`" not in err
+
+
+CITY_LAB = "subjects.testing.mass.labs[city_lab].machines"
+
+
+def test_a_path_picks_a_list_element_by_id_or_position() -> None:
+    assert parse_vary(f"{CITY_LAB}=4,8").path[-2:] == ("labs[city_lab]", "machines")
+    data = {"labs": [{"agent": "county_lab", "machines": 6}, {"agent": "city_lab", "machines": 16}]}
+    assert resolve(data, ("labs[city_lab]", "machines"), "a") == ("labs", 1, "machines")
+    assert resolve(data, ("labs[0]", "machines"), "a") == ("labs", 0, "machines")
+    with pytest.raises(ExperimentError) as err:
+        resolve(data, ("labs[city_lb]", "machines"), "labs[city_lb].machines=4")
+    message = str(err.value)
+    assert "labs[city_lb]: no element 'city_lb'" in message
+    assert "there are: county_lab, city_lab" in message
+    assert "did you mean 'city_lab'?" in message
+    with pytest.raises(ExperimentError, match=r"labs\[x\]: not a list"):
+        resolve({"labs": {"x": 1}}, ("labs[x]",), "a")
+
+
+@pytest.mark.slow  # two replications of the flagship's first three days
+def test_sweep_varies_one_lab_by_id_and_the_run_uses_it(tmp_path: Path) -> None:
+    """Only the named laboratory changes, the other stays; the run's summary reports the
+    machines (and daily capacity) the varied lab ran with."""
+    arms = sweep_arms(SCENARIO, [parse_vary(f"{CITY_LAB}=4,8")], plans=[HERE / "short.yaml"])
+    assert [a.id for a in arms] == ["baseline", "machines=4", "machines=8"]
+    for arm, machines in zip(arms, (16, 4, 8), strict=True):
+        labs = {lab.agent: lab.machines for lab in arm.scenario.subject_params("testing").mass.labs}
+        assert labs == {"county_lab": 6, "city_lab": machines}
+    doc, _ = sweep(
+        SCENARIO,
+        [f"{CITY_LAB}=4"],
+        plans=[HERE / "short.yaml"],
+        runs=1,
+        workers=1,
+        out=tmp_path / "labs",
+        quiet=True,
+    )
+    machines = doc["metrics"]["mass_testing.labs.city_lab.machines"]
+    assert machines["baseline"]["mean"] == 16
+    assert machines["machines=4"]["mean"] == 4
+    assert doc["metrics"]["mass_testing.labs.county_lab.machines"]["machines=4"]["mean"] == 6
+    assert doc["sweep"]["parameters"][0]["path"] == CITY_LAB
+
+
+def test_a_count_objective_is_ranked_by_its_count() -> None:
+    from sim.experiment.sweep import key_outcomes
+
+    doc = {
+        "objectives": {"no-person-missed": {"kind": "count"}, OBJECTIVE: {"kind": "time"}},
+        "metrics": dict.fromkeys(
+            [
+                "objective.no-person-missed.met",
+                "objective.no-person-missed.achieved",
+                f"objective.{OBJECTIVE}.met",
+                f"objective.{OBJECTIVE}.achieved_h",
+                "infections.total",
+            ]
+        ),
+    }
+    assert key_outcomes(doc, "no-person-missed") == [
+        "objective.no-person-missed.met",
+        "objective.no-person-missed.achieved",
+        "infections.total",
+    ]
+    assert key_outcomes(doc, OBJECTIVE)[1] == f"objective.{OBJECTIVE}.achieved_h"
