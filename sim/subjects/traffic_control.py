@@ -233,7 +233,10 @@ def _arrival(world: World, params: Params) -> Generator[Any, Any, None]:
         yield from world.agents[params.checkpoint_agent].work(
             NAME, "checkpoint_check", str(person), check_time
         )
-    entered = params.returnee.arrival_h if params.returnee.arrival_h < 0 else world.now
+    before_start = params.returnee.arrival_h < 0
+    entered = params.returnee.arrival_h if before_start else world.now
+    # the premise test is named here, where the arrival is known, never re-derived
+    # from the rounded entry time (which may fall below the clock it was read from)
     world.emit(
         "returnee_arrival",
         NAME,
@@ -242,6 +245,7 @@ def _arrival(world: World, params: Params) -> Generator[Any, Any, None]:
         community=params.returnee.community,
         risk_area=params.returnee.risk_area,
         entered_h=round(entered, 6),
+        premise_test="health_monitoring" if before_start else "arrival",
     )
 
 

@@ -65,3 +65,20 @@ def test_returnee_still_arrives(flagship) -> None:
     world = _run(flagship, 4, hours=12)
     arrival = world.log.first("returnee_arrival")
     assert arrival is not None and int(arrival.entity) == world.returnee
+
+
+def test_arrival_found_at_the_checkpoint_is_labelled_arrival(tmp_path) -> None:
+    """A returnee reaching the checkpoint during the drill gets the arrival test on every
+    seed: the label never depends on how the entry time rounds (it once compared a
+    6-decimal entry time with the clock, and half the seeds said health_monitoring)."""
+    scn = with_plan(
+        tmp_path, "on-arrival", "subjects:\n  traffic_control:\n    returnee:\n      arrival_h: 0.5\n"
+    )
+    reasons = set()
+    for seed in range(1, 21):
+        world = build_world(scn, seed)
+        world.env.run(until=2.0)
+        premise = [e for e in world.log.of("test_requested") if e.details.get("premise")]
+        reasons.update(e.details["reason"] for e in premise)
+        assert len(premise) == 1
+    assert reasons == {"arrival"}

@@ -32,10 +32,11 @@ NAME = "testing"
 
 
 def returnee_test(world: World, arrival: Event) -> None:
-    """The returnee's arrival test, or the health-monitoring test when they entered earlier."""
-    before = float(arrival.details.get("entered_h", world.now)) < world.now
-    reason = "health_monitoring" if before else "arrival"
-    world.emit("test_requested", NAME, "", arrival.entity, reason=reason, premise=True)
+    """The premise test traffic control names for the arrival: the arrival test at the
+    checkpoint, or the health-monitoring test of one who entered before the start."""
+    reason = arrival.details.get("premise_test")
+    if reason:
+        world.emit("test_requested", NAME, "", arrival.entity, reason=reason, premise=True)
 
 
 def sensitivity(table: list[float], days: float) -> float:
