@@ -72,7 +72,9 @@ def test_arrival_found_at_the_checkpoint_is_labelled_arrival(tmp_path) -> None:
     seed: the label never depends on how the entry time rounds (it once compared a
     6-decimal entry time with the clock, and half the seeds said health_monitoring)."""
     scn = with_plan(
-        tmp_path, "on-arrival", "subjects:\n  traffic_control:\n    returnee:\n      arrival_h: 0.5\n"
+        tmp_path,
+        "on-arrival",
+        "subjects:\n  traffic_control:\n    returnee:\n      arrival_h: 0.5\n",
     )
     reasons = set()
     for seed in range(1, 21):
