@@ -320,10 +320,11 @@ def _checkpoint(
     if cp.status == "closed":
         # each vehicle of a closed road: a detour through an unguarded route, or diverted
         detour = streams.uniform(f"traffic/{cid}/detour", vehicles) < cp.detour_share
-        through = np.concatenate([[0], np.cumsum(detour)])
-        diverted = np.diff(first) - np.diff(through)
+        hour = np.repeat(np.arange(hours), arrivals)
+        through = np.bincount(hour[detour], minlength=hours)
+        diverted = arrivals - through
         vehicles = np.flatnonzero(detour).astype(np.int64)
-        first, arrivals = through, np.diff(through)
+        first, arrivals = np.concatenate([[0], np.cumsum(through)]), through
     else:
         diverted = np.zeros(hours, dtype=np.int64)
     # vehicle draws are keyed by the vehicle's number on its road; a closed road's
@@ -555,7 +556,7 @@ SUBJECT: Subject[Params] = Subject(
     check=check,
     summary=Section("checkpoints", "checkpoint_interval", summarize),
     events={
-        "returnee_arrival": ("返乡人员抵达卡口", "returnee arrived at checkpoint"),
+        "returnee_arrival": ("指示病例入境", "index case entered the county"),
         "checkpoint_interval": ("卡口时段通行情况", "checkpoint interval"),
         "risk_arrival_checked": ("中高风险地区来人查验", "risk-area arrival checked"),
         "risk_arrival_leaked": ("中高风险地区来人漏检", "risk-area arrival slipped through"),
