@@ -140,9 +140,11 @@ def test_seven_plus_seven_moves_the_arrival_home_after_the_central_days(tmp_path
         for e in world.log.of("isolated", mode="home_quarantine")
         if e.details.get("role") == "arrival"
     }
-    assert released and homes and homes <= released | {
-        e.entity for e in world.log.of("isolated", mode="home_quarantine")
-    }
+    assert (
+        released
+        and homes
+        and homes <= released | {e.entity for e in world.log.of("isolated", mode="home_quarantine")}
+    )
     day2 = {e.entity for e in world.log.of("test_requested", reason="quarantine_day_1")}
     assert homes & day2  # the home phase tests on its own day 1 (day 2 of the stay)
 
