@@ -51,9 +51,11 @@ FOUND_BY = {
     "screening": "screening",
     "pool_retest": "screening",
 }
-"""``found_by`` of a first positive test's reason; any other reason (a quarantine day, a
-test of a push list or a leaked vehicle's passengers) found the case as someone's contact
-or on a list: ``contact_tracing``."""
+"""``found_by`` of a first positive test's reason.  A quarantine-day test of an arrival
+handed over point to point (``arrival_quarantine``) found it as an arrival:
+``arrival_test``; any other reason (a contact's quarantine day, a test of a push list or
+of a leaked vehicle's passengers) found the case as someone's contact or on a list:
+``contact_tracing``."""
 
 
 def index_cases(log: EventLog) -> list[IndexCaseResult]:
@@ -63,9 +65,13 @@ def index_cases(log: EventLog) -> list[IndexCaseResult]:
     for e in log.of("lab_result_positive"):
         first_positive.setdefault(e.entity, (e.t, str(e.details.get("reason", ""))))
     imported = {e.entity for e in log.of("infection", setting="imported")}
+    arrivals = {e.entity for e in log.of("arrival_quarantine")}
     out: list[IndexCaseResult] = []
     for e in log.of("returnee_arrival"):
         found = first_positive.get(e.entity)
+        by = None if found is None else FOUND_BY.get(found[1], "contact_tracing")
+        if found is not None and e.entity in arrivals and found[1].startswith("quarantine_day"):
+            by = "arrival_test"
         label = e.details.get("label")
         out.append(
             {
@@ -74,7 +80,7 @@ def index_cases(log: EventLog) -> list[IndexCaseResult]:
                 "community": str(e.details.get("community", "")),
                 "entered_h": float(e.details.get("entered_h", e.t)),
                 "imported": e.entity in imported,
-                "found_by": None if found is None else FOUND_BY.get(found[1], "contact_tracing"),
+                "found_by": by,
                 "found_h": None if found is None else round(found[0], 4),
             }
         )

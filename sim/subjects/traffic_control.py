@@ -485,7 +485,8 @@ def _point_to_point(
     """Assign the health code at the check, then the township's pick-up and hand-over.
 
     The hand-over (``arrival_quarantine``) carries the rule's stay and test days
-    for the transfer subject, which books the room or sets up home quarantine.
+    for the transfer subject, which books the room or sets up home quarantine; the
+    arrival test already taken at the checkpoint stands for the test of day 1.
     """
     world.emit("health_code_assigned", NAME, p2p.agent, person, code=rule.code, level=level)
     gen = world.streams.gen("traffic/point_to_point")
@@ -500,7 +501,8 @@ def _point_to_point(
         level=level,
         central_days=rule.central_days,
         home_days=rule.home_days,
-        test_days=sorted(set(rule.test_days)),
+        # the arrival test at the checkpoint is the stay's day-1 test
+        test_days=sorted(set(rule.test_days) - {1}),
     )
 
 
