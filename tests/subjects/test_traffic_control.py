@@ -185,3 +185,26 @@ def test_an_unguarded_road_checks_nobody(tmp_path) -> None:
     assert not world.log.of("risk_arrival_checked", checkpoint="s233_east")
     rows = world.log.of("checkpoint_interval", entity="s233_east")
     assert sum(r.details["unchecked"] for r in rows) == sum(r.details["vehicles"] for r in rows) > 0
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("    roads:\n      checkpoints:\n        s233_east: {staff: 0}\n", "staff > 0"),
+        (
+            "    roads:\n      checkpoints:\n"
+            + "".join(
+                f"        {c}: {{status: closed}}\n"
+                for c in ("g108_north", "g209_south", "expressway_exit", "s233_east")
+            ),
+            "open checkpoint to divert to",
+        ),
+        ("    point_to_point:\n      agent: communities\n", "not responsible"),
+    ],
+)
+def test_bad_roads_and_transfer_rules_are_located(tmp_path, body, message) -> None:
+    from sim.errors import DrillInputError
+
+    with pytest.raises(DrillInputError) as err:
+        with_plan(tmp_path, "bad", "subjects:\n  traffic_control:\n" + body)
+    assert message in str(err.value) and "bad.yaml:" in str(err.value)
