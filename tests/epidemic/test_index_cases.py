@@ -10,6 +10,7 @@ from sim import load_scenario
 from sim.api import FLAGSHIP, build_world
 from sim.errors import DrillInputError
 from sim.evaluation.summary import index_cases
+from sim.report.names import Names
 from sim.scenario.injects import Inject
 
 TWO_CHAINS = """
@@ -69,11 +70,16 @@ def test_each_index_case_enters_and_is_found_as_declared(tmp_path) -> None:
     gate = arrivals["at_the_gate"].entity
     assert world.isolated[int(gate)] <= arrivals["at_the_gate"].t
     assert log.of("arrival_quarantine", entity=gate)
-    # both found chains are confirmed and traced
+    # both found chains are tested, confirmed, traced and isolated
     for cid in ("at_the_gate", "in_the_compound"):
         person = arrivals[cid].entity
+        assert log.of("lab_result_positive", entity=person)
         assert log.of("case_confirmed", entity=person)
         assert log.of("interview_start", entity=person)
+        assert log.of("isolated", entity=person) or log.of("admitted", entity=person)
+    # reports name an index case as the scenario does
+    names = Names(scn.model_dump(mode="json", by_alias=True), log, "zh")
+    assert names.person(arrivals["at_the_gate"].entity) == "返乡人员乙"
 
 
 def test_the_returnee_alone_is_index_case_returnee(flagship) -> None:
