@@ -240,14 +240,19 @@ class Outbreak:
 
     # -- processes -------------------------------------------------------------
     def index_case(self, arrival: Event) -> None:
-        """The returnee: infected ``index_exposure_h`` before the start, outside the county.
+        """An index case (the returnee or another): infected outside the county at its
+        declared ``exposure_h``, by default ``index_exposure_h``.
 
-        Exposures before the returnee entered the county happened elsewhere; those
-        between entry and now (a returnee who entered before the drill) all happened:
-        nobody was looking for the returnee yet.
+        Exposures before it entered the county happened elsewhere; those between entry
+        and now (an index case who entered before the drill) all happened: nobody was
+        looking for it yet.  An inject's seeded case arrives the same way.
         """
+        person = int(arrival.entity)
+        if person in self.world.infected:
+            return  # already a case (an inject may seed someone the chain reached)
         entered = float(arrival.details.get("entered_h", self.world.now))
-        self.infect(int(arrival.entity), "", "imported", self.p.index_exposure_h, entered)
+        exposure = float(arrival.details.get("exposure_h", self.p.index_exposure_h))
+        self.infect(person, "", "imported", exposure, entered)
 
     def traveller(self, arrival: Event) -> None:
         """An infected traveller through a checkpoint (checked or leaked): an imported case.

@@ -31,6 +31,62 @@ class Contacts(TypedDict):
     home_quarantine: int
 
 
+class IndexCaseResult(TypedDict):
+    """One index case of the run: who the scenario (or an inject) says it is, when it
+    entered, and how and when the response found it (``found_by`` None: not found)."""
+
+    id: str
+    label: dict[str, str] | None
+    community: str
+    entered_h: float
+    imported: bool
+    found_by: str | None
+    found_h: float | None
+
+
+FOUND_BY = {
+    "arrival": "arrival_test",
+    "health_monitoring": "health_monitoring",
+    "fever_clinic": "fever_clinic",
+    "screening": "screening",
+    "pool_retest": "screening",
+}
+"""``found_by`` of a first positive test's reason.  A quarantine-day test of an arrival
+handed over point to point (``arrival_quarantine``) found it as an arrival:
+``arrival_test``; any other reason (a contact's quarantine day, a test of a push list or
+of a leaked vehicle's passengers) found the case as someone's contact or on a list:
+``contact_tracing``."""
+
+
+def index_cases(log: EventLog) -> list[IndexCaseResult]:
+    """Each index case (``returnee_arrival``) and what found it: the reason of its first
+    positive test, at that hour; found by nothing when it never tested positive."""
+    first_positive: dict[str, tuple[float, str]] = {}
+    for e in log.of("lab_result_positive"):
+        first_positive.setdefault(e.entity, (e.t, str(e.details.get("reason", ""))))
+    imported = {e.entity for e in log.of("infection", setting="imported")}
+    arrivals = {e.entity for e in log.of("arrival_quarantine")}
+    out: list[IndexCaseResult] = []
+    for e in log.of("returnee_arrival"):
+        found = first_positive.get(e.entity)
+        by = None if found is None else FOUND_BY.get(found[1], "contact_tracing")
+        if found is not None and e.entity in arrivals and found[1].startswith("quarantine_day"):
+            by = "arrival_test"
+        label = e.details.get("label")
+        out.append(
+            {
+                "id": str(e.details.get("index_case", "returnee")),
+                "label": dict(label) if label else None,
+                "community": str(e.details.get("community", "")),
+                "entered_h": float(e.details.get("entered_h", e.t)),
+                "imported": e.entity in imported,
+                "found_by": by,
+                "found_h": None if found is None else round(found[0], 4),
+            }
+        )
+    return out
+
+
 class AgentLoad(TypedDict):
     """One agent's work: tasks done, busy staff-hours, utilisation, longest queue wait."""
 
@@ -54,6 +110,7 @@ class Summary(TypedDict):
     duration_h: float
     events: int
     infections: Infections
+    index_cases: list[IndexCaseResult]
     contacts: Contacts
     agents: dict[str, AgentLoad]
     objectives: list[ObjectiveResult]
@@ -110,6 +167,7 @@ def summarize(scenario: Scenario, log: EventLog, seed: int) -> dict[str, Any]:
             "local": len(infections) - imported,
             "by_setting": dict(sorted(Counter(e.details["setting"] for e in infections).items())),
         },
+        "index_cases": index_cases(log),
         "contacts": {
             "exposed": len(log.of("contact_exposed")),
             "identified": len(identified),

@@ -30,6 +30,7 @@ from sim.scenario.injects import (
     Option,
     RevealContactsEffect,
     RumourEffect,
+    SeedCaseEffect,
     StaffEffect,
     TestRequestEffect,
 )
@@ -305,6 +306,39 @@ class Msel:
         elif isinstance(eff, RumourEffect):
             world.emit("rumour_spread", inj.subject, eff.agent, inj.id)
             world.spawn(self._answer_rumour(inj, eff))
+        elif isinstance(eff, SeedCaseEffect):
+            self._seed(inj, eff)
+
+    def _seed(self, inj: Inject, eff: SeedCaseEffect) -> None:
+        """A new index case: a resident not yet infected, entering like a declared one.
+
+        It is logged as the index case's ``returnee_arrival`` (the epidemic makes it an
+        imported case, testing runs its premise test), so a seeded chain is traced,
+        transferred and tested like any other.
+        """
+        world = self.world
+        members = world.population.community_members(
+            community_ids(world.scenario.region).index(eff.community)
+        )
+        u = world.streams.uniform(f"injects/{inj.id}/{eff.id}/seed", np.arange(members.size))
+        order = members[np.argsort(u)]
+        fresh = [int(p) for p in order if int(p) not in world.infected]
+        person = fresh[0] if fresh else int(order[0])
+        details: dict[str, Any] = {
+            "community": eff.community,
+            "risk_area": eff.origin,
+            "entered_h": round(world.now - eff.arrived_h_ago, 6),
+            "exposure_h": round(world.now - eff.infected_h_ago, 6),
+            "index_case": eff.id,
+            "inject": inj.id,
+        }
+        if eff.label is not None:
+            details["label"] = {"zh": eff.label.zh, "en": eff.label.en}
+        if eff.found_by != "none":
+            details["premise_test"] = eff.found_by
+            if eff.found_after_h:
+                details["premise_h"] = world.now + eff.found_after_h
+        world.emit("returnee_arrival", inj.subject, inj.target or "", person, **details)
 
     def _reveal(self, inj: Inject, eff: RevealContactsEffect) -> None:
         world = self.world

@@ -19,6 +19,7 @@ from sim.scenario.injects import (
     MachinesEffect,
     RevealContactsEffect,
     RumourEffect,
+    SeedCaseEffect,
     StaffEffect,
     TestRequestEffect,
 )
@@ -70,6 +71,7 @@ def inject_problems(scn: Scenario) -> Iterator[tuple[Rel, str]]:
                 yield (*here, "overlay", *path), message
             for k, eff in enumerate(opt.effects):
                 yield from _effect(scn, (*here, "effects", k), eff)
+    yield from _seed_ids(scn)
     by_id = {inj.id: inj for inj in scn.injects}
     for key, choice in scn.decisions.items():
         found = by_id.get(key)
@@ -107,10 +109,23 @@ def _effect(scn: Scenario, path: Rel, eff: Effect) -> Iterator[tuple[Rel, str]]:
                 (*path, "setting"),
                 f"unknown setting '{eff.setting}'{suggest(eff.setting, SETTINGS)}",
             )
-    elif isinstance(eff, TestRequestEffect):
+    elif isinstance(eff, TestRequestEffect | SeedCaseEffect):
         communities = community_ids(scn.region)
         if eff.community not in communities:
             yield (
                 (*path, "community"),
                 (f"unknown community '{eff.community}'{suggest(eff.community, communities)}"),
             )
+
+
+def _seed_ids(scn: Scenario) -> Iterator[tuple[Rel, str]]:
+    """A seeded case's id must name no declared index case (summary.json keys by it)."""
+    traffic = scn.subject_params("traffic_control")
+    declared = set(traffic.cases()) if traffic is not None else set()
+    for i, inj in enumerate(scn.injects):
+        for j, eff in enumerate(inj.effects):
+            if isinstance(eff, SeedCaseEffect) and eff.id in declared:
+                yield (
+                    ("injects", i, "effects", j, "id"),
+                    f"'{eff.id}' is already an index case (subjects.traffic_control.index_cases)",
+                )

@@ -142,7 +142,10 @@ def _causes(log: EventLog) -> list[str]:
             need(e, "contact_identified")
         elif k == "isolated":
             mode = d.get("mode")
-            need(e, "transfer_requested" if mode in PLACED[1:] else "lab_result_positive")
+            if mode not in PLACED[1:]:
+                need(e, "lab_result_positive")
+            elif e.entity not in seen["arrival_quarantine"]:  # an arrival's hand-over
+                need(e, "transfer_requested")
         elif k in ("direct_report", "ambulance_dispatched"):
             need(e, "lab_result_positive")
         elif k == "report_verified":

@@ -60,6 +60,7 @@ class Names:
         self.cases: dict[str, int] = {}
         self.contacts: dict[str, tuple[str, str, str]] = {}
         self.returnees: set[str] = set()
+        self.labels: dict[str, str] = {}  # index cases by how the scenario names them
         self.zones: dict[str, tuple[str, str]] = {}
         if log is not None:
             self._read(log)
@@ -77,6 +78,9 @@ class Names:
                 )
             elif e.kind == "returnee_arrival":
                 self.returnees.add(e.entity)
+                label = e.details.get("label")
+                if label:
+                    self.labels[e.entity] = str(label.get(self.lang) or label.get("en", ""))
             elif e.kind == "zone_delineated" and e.entity not in self.zones:
                 self.zones[e.entity] = (
                     str(e.details.get("level", "")),
@@ -94,8 +98,11 @@ class Names:
         return t("case_n", self.lang, n=self.cases[pid])
 
     def person(self, pid: str) -> str:
-        """A person by role: case k, a (household) close contact of case k, a returnee."""
+        """A person by role: an index case as the scenario names it, case k, a (household)
+        close contact of case k, a returnee."""
         lang = self.lang
+        if pid in self.labels:
+            return self.labels[pid]
         if pid in self.cases:
             return self.case(pid)
         if pid in self.contacts:

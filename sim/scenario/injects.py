@@ -118,13 +118,42 @@ class RumourEffect(Strict):
     time: Dist
 
 
+class SeedCaseEffect(Strict):
+    """A new index case comes to light mid-exercise: a resident of ``community`` drawn
+    with the inject's own random stream, infected ``infected_h_ago`` hours ago outside
+    the county and in it for ``arrived_h_ago`` hours (exposures since then happened),
+    becomes an imported case like a declared index case (``index_cases[]`` of
+    ``summary.json`` under ``id``).  ``found_by`` names a premise test
+    ``found_after_h`` hours after the inject; ``none`` leaves the case for the model
+    to find."""
+
+    kind: Literal["seed_case"]
+    id: Slug = Field(description="index-case id")
+    label: Text | None = None
+    community: str
+    origin: str = Field(default="unknown", description="where the case came from")
+    infected_h_ago: float = Field(default=48.0, ge=0, le=336)
+    arrived_h_ago: float = Field(default=0.0, ge=0, le=336)
+    found_by: Literal["health_monitoring", "fever_clinic", "screening", "none"] = "none"
+    found_after_h: float = Field(default=0.0, ge=0)
+
+    @model_validator(mode="after")
+    def _order(self) -> SeedCaseEffect:
+        if self.arrived_h_ago > self.infected_h_ago:
+            raise ValueError("arrived_h_ago exceeds infected_h_ago: the case arrives infected")
+        if self.found_by == "none" and self.found_after_h:
+            raise ValueError("found_after_h needs a found_by other than none")
+        return self
+
+
 Effect = Annotated[
     StaffEffect
     | MachinesEffect
     | HandoffDelayEffect
     | RevealContactsEffect
     | TestRequestEffect
-    | RumourEffect,
+    | RumourEffect
+    | SeedCaseEffect,
     Field(discriminator="kind"),
 ]
 

@@ -32,13 +32,14 @@ vehicles into checked ones.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from pydantic import Field, PositiveInt, model_validator
+from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
 
-from sim.scenario.checks import Rel, unknown_agents
+from sim.scenario.checks import Rel, community_ids, not_responsible, suggest, unknown_agents
 from sim.scenario.distributions import Dist
+from sim.scenario.index_cases import PREMISE_REASON, IndexCase
 from sim.scenario.schema import Strict, Text
 from sim.subjects.base import Section, Subject
 
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
     from sim.scenario.model import Scenario
 
 NAME = "traffic_control"
+RETURNEE = "returnee"
+"""Index-case id of the single ``returnee`` of today's scenarios."""
 
 
 class Returnee(Strict):
@@ -71,13 +74,34 @@ DEFAULT_PROFILE = [
 
 
 class Checkpoint(Strict):
-    """One road checkpoint (at most one per road section and direction, #47)."""
+    """One road checkpoint (at most one per road section and direction, #47).
+
+    ``status``: ``open`` (staffed and checking), ``closed`` (the road is blocked:
+    ``detour_share`` of its traffic finds unguarded routes and enters unchecked, the
+    rest diverts to the open checkpoints in proportion to their traffic) or
+    ``unguarded`` (the road is open and nobody checks; staff may be 0).
+    """
 
     name: Text | None = None
     vehicles_per_day: float = Field(gt=0, le=1_000_000)
-    staff: PositiveInt = Field(le=100_000, description="officers assigned over all shifts")
+    status: Literal["open", "closed", "unguarded"] = "open"
+    staff: NonNegativeInt = Field(
+        le=100_000, description="officers assigned over all shifts (> 0 when open)"
+    )
     shifts: PositiveInt = Field(default=3, le=24)
     staff_per_lane: PositiveInt = Field(default=2, le=100_000)
+    detour_share: float = Field(
+        default=0.1,
+        ge=0,
+        le=1,
+        description="closed: share of its traffic that finds unguarded routes (assumption)",
+    )
+
+    @model_validator(mode="after")
+    def _staffed(self) -> Checkpoint:
+        if self.status == "open" and self.staff == 0:
+            raise ValueError("an open checkpoint needs staff > 0 (or status: unguarded)")
+        return self
 
 
 class Roads(Strict):
@@ -92,6 +116,12 @@ class Roads(Strict):
     persons_per_vehicle: float = Field(default=1.6, gt=0)
     risk_share: float = Field(
         default=0.005, ge=0, le=1, description="share of vehicles carrying a risk-area traveller"
+    )
+    risk_levels: dict[str, float] = Field(
+        default_factory=lambda: {"medium": 1.0},
+        min_length=1,
+        description="relative share of risk-area travellers by their origin's risk level "
+        "(picks the point-to-point rule)",
     )
     infected_share: float = Field(
         default=0.005, ge=0, le=1, description="share of risk-area travellers infected"
@@ -111,6 +141,8 @@ class Roads(Strict):
             raise ValueError("miss_prob needs exactly 'health_code' and 'no_code'")
         if any(not 0 <= v <= 1 for v in self.miss_prob.values()):
             raise ValueError("miss_prob values must be within [0, 1]")
+        if any(v < 0 for v in self.risk_levels.values()) or sum(self.risk_levels.values()) <= 0:
+            raise ValueError("risk_levels must be non-negative shares, not all zero")
         if any(v < 0 for v in self.profile) or sum(self.profile) <= 0:
             raise ValueError("profile must be 24 non-negative weights, not all zero")
         return self
@@ -118,54 +150,200 @@ class Roads(Strict):
     def lanes(self, cp: Checkpoint) -> int:
         return max(1, (cp.staff // cp.shifts) // cp.staff_per_lane)
 
+    def diverted_in(self) -> dict[str, float]:
+        """Vehicles a day each open checkpoint receives from closed roads.
+
+        A closed road's traffic that does not find an unguarded route goes to the
+        open checkpoints in proportion to their own traffic; with none open, it
+        turns back.
+        """
+        diverted = sum(
+            cp.vehicles_per_day * (1 - cp.detour_share)
+            for cp in self.checkpoints.values()
+            if cp.status == "closed"
+        )
+        open_ = {
+            c: cp.vehicles_per_day for c, cp in self.checkpoints.items() if cp.status == "open"
+        }
+        total = sum(open_.values())
+        if not diverted or not total:
+            return {}
+        return {c: diverted * v / total for c, v in open_.items()}
+
+    @model_validator(mode="after")
+    def _some_open(self) -> Roads:
+        closed = [c for c, cp in self.checkpoints.items() if cp.status == "closed"]
+        if closed and not any(cp.status == "open" for cp in self.checkpoints.values()):
+            raise ValueError("closed roads need an open checkpoint to divert to")
+        return self
+
+
+class Rule(Strict):
+    """Where a risk-area arrival of one origin risk level stays, and when it is tested.
+
+    Days count from the arrival (day 1 = the day of arrival), over the whole stay:
+    ``central_days`` in a centralized quarantine site, then ``home_days`` of home
+    quarantine (seed 003: 14 days centralized, tests on days 1, 4, 7, 10 and 14;
+    "7+7": 7 centralized then 7 at home).
+    """
+
+    central_days: NonNegativeInt = Field(default=0, le=366)
+    home_days: NonNegativeInt = Field(default=0, le=366)
+    test_days: list[PositiveInt] = Field(default_factory=list)
+    health_code: Literal["red", "yellow"] | None = Field(
+        default=None,
+        description="code assigned (赋码); default red with centralized days, yellow otherwise",
+    )
+
+    @model_validator(mode="after")
+    def _days(self) -> Rule:
+        days = self.central_days + self.home_days
+        if days == 0:
+            raise ValueError("a rule needs central_days or home_days")
+        late = [d for d in self.test_days if d > days]
+        if late:
+            raise ValueError(f"test day {late[0]} is after the {days}-day stay")
+        return self
+
+    @property
+    def code(self) -> str:
+        if self.health_code is not None:
+            return self.health_code
+        return "red" if self.central_days else "yellow"
+
+
+class PointToPoint(Strict):
+    """Point-to-point transfer (点对点转运) of checked risk-area arrivals (seed 001, 004).
+
+    The agent the plan names (the township, never village cadres directly, seed 004)
+    picks the arrival up at the checkpoint and hands them to the quarantine the rule
+    of their origin's risk level says; they are held from the check on (closed loop,
+    闭环) and assigned a health code (精准赋码).  An arrival whose level has no rule
+    goes home with the arrival test.
+    """
+
+    agent: str = Field(description="agent that organises the pick-up (the township)")
+    pickup_time: Dist = Field(description="hours from the check to the hand-over")
+    rules: dict[str, Rule] = Field(min_length=1, description="by origin risk level")
+
 
 class Params(Strict):
     checkpoint_agent: str
     check_time: Dist = Field(
         description="hours to check one vehicle (health code, itinerary, test)"
     )
-    returnee: Returnee
+    returnee: Returnee | None = Field(
+        default=None, description="the single index case (index case 'returnee')"
+    )
+    index_cases: dict[str, IndexCase] = Field(
+        default_factory=dict,
+        description="the outbreak's index cases by id (with or beside 'returnee')",
+    )
+    point_to_point: PointToPoint | None = Field(
+        default=None,
+        description="point-to-point transfer of checked risk-area arrivals; absent: "
+        "they go home with the arrival test",
+    )
     roads: Roads | None = None
+
+    def cases(self) -> dict[str, IndexCase]:
+        """Every index case by id; the single ``returnee`` is index case 'returnee'."""
+        out: dict[str, IndexCase] = {}
+        if self.returnee is not None:
+            r = self.returnee
+            out[RETURNEE] = IndexCase(
+                community=r.community, origin=r.risk_area, arrival_h=r.arrival_h
+            )
+        return out | dict(self.index_cases)
 
 
 def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
     yield from unknown_agents(scn, [(("checkpoint_agent",), params.checkpoint_agent)])
     if params.roads is not None:
         yield from unknown_agents(scn, [(("roads", "agent"), params.roads.agent)])
-    town, _, comm = params.returnee.community.partition("/")
-    if town not in scn.region.townships or comm not in scn.region.townships[town].communities:
+    communities = community_ids(scn.region)
+    if params.returnee is not None and params.returnee.community not in communities:
         yield ("returnee", "community"), f"unknown community '{params.returnee.community}'"
+    if params.returnee is not None and RETURNEE in params.index_cases:
+        yield ("index_cases", RETURNEE), "'returnee' is already the id of the returnee"
+    checkpoints = params.roads.checkpoints if params.roads is not None else {}
+    for cid, case in params.index_cases.items():
+        if case.community not in communities:
+            yield (
+                ("index_cases", cid, "community"),
+                f"unknown community '{case.community}'{suggest(case.community, communities)}",
+            )
+        if case.checkpoint is not None and case.checkpoint not in checkpoints:
+            yield (
+                ("index_cases", cid, "checkpoint"),
+                f"unknown checkpoint '{case.checkpoint}'{suggest(case.checkpoint, checkpoints)}",
+            )
+    if params.point_to_point is not None:
+        ref = (("point_to_point", "agent"), params.point_to_point.agent)
+        yield from unknown_agents(scn, [ref])
+        yield from not_responsible(scn, NAME, [ref])
 
 
 def install(world: World, params: Params) -> None:
-    world.spawn(_arrival(world, params))
+    homes: set[int] = set()
+    for cid, case in params.cases().items():
+        world.spawn(_arrival(world, params, cid, case, homes))
     if params.roads is not None:
+        inflow = params.roads.diverted_in()
         for cid, cp in params.roads.checkpoints.items():
-            world.spawn(_checkpoint(world, params.roads, cid, cp))
+            world.spawn(_checkpoint(world, params, cid, cp, inflow.get(cid, 0.0)))
 
 
-def _checkpoint(world: World, roads: Roads, cid: str, cp: Checkpoint) -> Generator[Any, Any, None]:
+def _checkpoint(
+    world: World, params: Params, cid: str, cp: Checkpoint, inflow: float
+) -> Generator[Any, Any, None]:
     """Hour by hour: arrivals, checks, queue, vehicles waved through, risk arrivals.
 
     The arrivals of every hour and each vehicle's draws are made up front in
     bulk (they do not depend on the response); the hourly loop only moves the
-    queue and logs.
+    queue and logs.  ``inflow``: vehicles a day diverted here from closed roads.
+    A closed road's process carries the vehicles that found unguarded routes
+    (``detour_share``, unchecked) and counts the rest as diverted; an unguarded
+    road's vehicles all enter unchecked.
     """
+    roads = params.roads
+    assert roads is not None
     env, pop, streams = world.env, world.population, world.streams
     hours = int(np.ceil(world.scenario.meta.duration_h))
     profile = np.asarray(roads.profile, dtype=float)
     profile = profile / profile.sum()
     clock = ((world.start_hour + np.arange(hours)) % 24).astype(np.int64)
-    arrivals = streams.gen(f"traffic/{cid}/arrivals").poisson(cp.vehicles_per_day * profile[clock])
+    per_day = cp.vehicles_per_day + inflow
+    arrivals = streams.gen(f"traffic/{cid}/arrivals").poisson(per_day * profile[clock])
     first = np.concatenate([[0], np.cumsum(arrivals)])
     vehicles = np.arange(int(first[-1]), dtype=np.int64)
-    risky = np.flatnonzero(streams.uniform(f"traffic/{cid}/risk", vehicles) < roads.risk_share)
+    if cp.status == "closed":
+        # each vehicle of a closed road: a detour through an unguarded route, or diverted
+        detour = streams.uniform(f"traffic/{cid}/detour", vehicles) < cp.detour_share
+        hour = np.repeat(np.arange(hours), arrivals)
+        through = np.bincount(hour[detour], minlength=hours)
+        diverted = arrivals - through
+        vehicles = np.flatnonzero(detour).astype(np.int64)
+        first, arrivals = np.concatenate([[0], np.cumsum(through)]), through
+    else:
+        diverted = np.zeros(hours, dtype=np.int64)
+    # vehicle draws are keyed by the vehicle's number on its road; a closed road's
+    # detours keep theirs, renumbered in ``vehicles`` order
+    risky_pos = np.flatnonzero(streams.uniform(f"traffic/{cid}/risk", vehicles) < roads.risk_share)
+    risky_ids = vehicles[risky_pos]
     miss = roads.miss_prob["health_code" if roads.health_code else "no_code"]
-    missed = streams.uniform(f"traffic/{cid}/miss", risky) < miss
-    sick = streams.uniform(f"traffic/{cid}/infected", risky) < roads.infected_share
-    persons = (streams.uniform(f"traffic/{cid}/home", risky) * pop.size).astype(np.int64)
-    days_ago = 1.0 + 3.0 * streams.uniform(f"traffic/{cid}/exposure", risky)
-    lanes = roads.lanes(cp)
+    missed = streams.uniform(f"traffic/{cid}/miss", risky_ids) < miss
+    sick = streams.uniform(f"traffic/{cid}/infected", risky_ids) < roads.infected_share
+    persons = (streams.uniform(f"traffic/{cid}/home", risky_ids) * pop.size).astype(np.int64)
+    days_ago = 1.0 + 3.0 * streams.uniform(f"traffic/{cid}/exposure", risky_ids)
+    levels = list(roads.risk_levels)
+    cum = np.cumsum(list(roads.risk_levels.values()))
+    level_of = np.minimum(
+        np.searchsorted(cum / cum[-1], streams.uniform(f"traffic/{cid}/level", risky_ids), "right"),
+        len(levels) - 1,
+    )
+    guarded = cp.status == "open"
+    lanes = roads.lanes(cp) if guarded else 0
     capacity = lanes * 3600.0 / roads.check_time_s
     queue = 0.0
     for h in range(hours):
@@ -175,14 +353,18 @@ def _checkpoint(world: World, roads: Roads, cid: str, cp: Checkpoint) -> Generat
         # arrivals are the ones waved through when the queue overflows.
         served = min(queue + arrived, capacity)
         left = queue + arrived - served
-        waved = int(max(0.0, left - roads.max_queue))
-        queue = left - waved
-        lo, hi = np.searchsorted(risky, [first[h], first[h + 1]])
+        waved = int(max(0.0, left - roads.max_queue)) if guarded else 0
+        queue = left - waved if guarded else 0.0
+        lo, hi = np.searchsorted(risky_pos, [first[h], first[h + 1]])
         waved_from = first[h + 1] - min(waved, arrived)
         n_checked = n_leaked = infected_leaked = 0
         for i in range(int(lo), int(hi)):
             person = int(persons[i])
-            leaked = bool(risky[i] >= waved_from or missed[i])
+            leaked = bool(not guarded or risky_pos[i] >= waved_from or missed[i])
+            level = levels[int(level_of[i])]
+            rule = None if leaked else _rule(params, level)
+            if rule is not None:
+                world.isolated.setdefault(person, world.now)  # held from the check on (闭环)
             if sick[i] and person not in world.infected:
                 exposure = world.now - 24.0 * float(days_ago[i])
                 world.emit(
@@ -197,66 +379,157 @@ def _checkpoint(world: World, roads: Roads, cid: str, cp: Checkpoint) -> Generat
                 infected_leaked += int(leaked)
             if leaked:
                 n_leaked += 1
-                world.emit("risk_arrival_leaked", NAME, "", person, checkpoint=cid)
+                world.emit("risk_arrival_leaked", NAME, "", person, checkpoint=cid, level=level)
             else:
                 n_checked += 1
-                world.emit("risk_arrival_checked", NAME, roads.agent, person, checkpoint=cid)
+                world.emit(
+                    "risk_arrival_checked", NAME, roads.agent, person, checkpoint=cid, level=level
+                )
                 world.emit("test_requested", NAME, roads.agent, person, reason="arrival")
+                if rule is not None and params.point_to_point is not None:
+                    world.spawn(_point_to_point(world, params.point_to_point, person, level, rule))
         world.emit(
             "checkpoint_interval",
             NAME,
             roads.agent,
             cid,
             vehicles=arrived,
-            checked=round(served),
+            checked=round(served) if guarded else 0,
             waved=waved,
             queue=round(queue),
-            wait_h=round(queue / capacity, 4),
+            wait_h=round(queue / capacity, 4) if guarded else 0.0,
             lanes=lanes,
             persons=round(arrived * roads.persons_per_vehicle),
             risk_checked=n_checked,
             leaked=n_leaked,
             infected_leaked=infected_leaked,
+            unchecked=0 if guarded else arrived,
+            diverted=int(diverted[h]),
         )
 
 
-def _arrival(world: World, params: Params) -> Generator[Any, Any, None]:
+def _home(world: World, cid: str, case: IndexCase, taken: set[int]) -> int:
+    """The index case's home: a resident of its community, one per index case.
+
+    The returnee keeps its stream of today's scenarios (same seed, same person);
+    another index case draws from its own id's stream, stepping past a resident
+    already taken by an earlier index case.
+    """
     pop = world.population
-    c = pop.community_ids.index(params.returnee.community)
-    members = pop.community_members(c)
-    u = world.streams.uniform("returnee/home", 0)[0]
-    person = int(members[int(u * members.size)])
-    world.returnee = person
-    if params.returnee.arrival_h >= 0:
-        yield world.env.timeout(params.returnee.arrival_h)
-        check_time = params.check_time.sample(world.streams.gen("traffic/check"))
-        yield from world.agents[params.checkpoint_agent].work(
-            NAME, "checkpoint_check", str(person), check_time
-        )
-    entered = params.returnee.arrival_h if params.returnee.arrival_h < 0 else world.now
+    members = pop.community_members(pop.community_ids.index(case.community))
+    stream = "returnee/home" if cid == RETURNEE else f"index_case/{cid}/home"
+    i = int(world.streams.uniform(stream, 0)[0] * members.size)
+    for step in range(members.size):
+        person = int(members[(i + step) % members.size])
+        if person not in taken:
+            break
+    taken.add(person)
+    return person
+
+
+def _arrival(
+    world: World, params: Params, cid: str, case: IndexCase, taken: set[int]
+) -> Generator[Any, Any, None]:
+    """One index case enters the county: checked at the checkpoint if found by its
+    arrival test (then transferred point to point by its level's rule), otherwise
+    home; the premise test is named for testing, with its hour."""
+    person = _home(world, cid, case, taken)
+    if cid == RETURNEE or world.returnee is None:
+        world.returnee = person
+    by = case.how_found
+    if case.arrival_h >= 0:
+        yield world.env.timeout(case.arrival_h)
+        if by == "arrival_test":
+            check_time = params.check_time.sample(world.streams.gen("traffic/check"))
+            yield from world.agents[params.checkpoint_agent].work(
+                NAME, "checkpoint_check", str(person), check_time
+            )
+    entered = case.arrival_h if case.arrival_h < 0 else world.now
+    rule = _rule(params, case.risk_level) if by == "arrival_test" else None
+    if rule is not None:
+        world.isolated.setdefault(person, world.now)  # held from the check on (闭环)
+    details: dict[str, Any] = {
+        "community": case.community,
+        "risk_area": case.origin,
+        "entered_h": round(entered, 6),
+        "index_case": cid,
+    }
+    if case.label is not None:
+        details["label"] = {"zh": case.label.zh, "en": case.label.en}
+    if case.exposure_h is not None:
+        details["exposure_h"] = case.exposure_h
+    if case.checkpoint is not None:
+        details["checkpoint"] = case.checkpoint
+    if by != "none":
+        # the premise test is named here, where the arrival is known, never re-derived
+        # from the rounded entry time (which may fall below the clock it was read from)
+        details["premise_test"] = PREMISE_REASON[by]
+        if case.found_h is not None and case.found_h > world.now:
+            details["premise_h"] = case.found_h  # later: a fever-clinic visit, a round
+    world.emit("returnee_arrival", NAME, params.checkpoint_agent, person, **details)
+    if rule is not None and params.point_to_point is not None:
+        world.spawn(_point_to_point(world, params.point_to_point, person, case.risk_level, rule))
+
+
+def _rule(params: Params, level: str | None) -> Rule | None:
+    """The point-to-point rule of an origin risk level (None: the arrival goes home)."""
+    p2p = params.point_to_point
+    if p2p is None or level is None:
+        return None
+    return p2p.rules.get(level)
+
+
+def _point_to_point(
+    world: World, p2p: PointToPoint, person: int, level: str | None, rule: Rule
+) -> Generator[Any, Any, None]:
+    """Assign the health code at the check, then the township's pick-up and hand-over.
+
+    The hand-over (``arrival_quarantine``) carries the rule's stay and test days
+    for the transfer subject, which books the room or sets up home quarantine; the
+    arrival test already taken at the checkpoint stands for the test of day 1.
+    """
+    world.emit("health_code_assigned", NAME, p2p.agent, person, code=rule.code, level=level)
+    gen = world.streams.gen("traffic/point_to_point")
+    yield from world.agents[p2p.agent].work(
+        NAME, "point_to_point_pickup", str(person), p2p.pickup_time.sample(gen)
+    )
     world.emit(
-        "returnee_arrival",
+        "arrival_quarantine",
         NAME,
-        params.checkpoint_agent,
+        p2p.agent,
         person,
-        community=params.returnee.community,
-        risk_area=params.returnee.risk_area,
-        entered_h=round(entered, 6),
+        level=level,
+        central_days=rule.central_days,
+        home_days=rule.home_days,
+        # the arrival test at the checkpoint is the stay's day-1 test
+        test_days=sorted(set(rule.test_days) - {1}),
     )
 
 
 def summarize(scenario: Scenario, log: EventLog) -> dict[str, Any]:
-    """Checkpoints from the log: vehicles checked, peak queue, waved through, leaks.
+    """Checkpoints from the log: vehicles checked, peak queue, waved through, leaks,
+    vehicles that entered unchecked (unguarded roads, detours round closed ones) and
+    vehicles diverted from closed roads to open checkpoints.
 
     "No vehicle, no person missed" (不漏一车、不漏一人, #46) is met when no
     risk-area arrival slipped through.
     """
-    keys = ("vehicles", "checked", "waved", "persons", "risk_checked", "leaked", "infected_leaked")
+    keys = (
+        "vehicles",
+        "checked",
+        "waved",
+        "persons",
+        "risk_checked",
+        "leaked",
+        "infected_leaked",
+        "unchecked",
+        "diverted",
+    )
     rows: dict[str, dict[str, Any]] = {}
     for e in log.of("checkpoint_interval"):
         row = rows.setdefault(e.entity, {k: 0 for k in keys} | {"peak_queue": 0, "max_wait_h": 0})
         for k in keys:
-            row[k] += e.details[k]
+            row[k] += e.details.get(k, 0)
         row["peak_queue"] = max(row["peak_queue"], e.details["queue"])
         row["max_wait_h"] = max(row["max_wait_h"], e.details["wait_h"])
     total = {k: sum(r[k] for r in rows.values()) for k in keys}
@@ -285,11 +558,12 @@ SUBJECT: Subject[Params] = Subject(
     check=check,
     summary=Section("checkpoints", "checkpoint_interval", summarize),
     events={
-        "returnee_arrival": ("返乡人员抵达卡口", "returnee arrived at checkpoint"),
+        "returnee_arrival": ("指示病例入境", "index case entered the county"),
         "checkpoint_interval": ("卡口时段通行情况", "checkpoint interval"),
         "risk_arrival_checked": ("中高风险地区来人查验", "risk-area arrival checked"),
         "risk_arrival_leaked": ("中高风险地区来人漏检", "risk-area arrival slipped through"),
         "infected_arrival": ("感染者入境", "infected traveller arrived"),
+        "arrival_quarantine": ("点对点转运交接", "arrival handed over point to point"),
     },
     keywords={
         "zh": ("卡口", "查验", "行程卡", "健康码", "落地", "车辆"),

@@ -128,6 +128,7 @@ class _Transfer:
         self.cases: set[str] = set()
         self.trips = 0
         self.gen = world.streams.gen("transfer")
+        self.stays: dict[str, list[Quarantine]] = {}  # arrivals: the rule's phases still due
 
     # --- configuration ------------------------------------------------------
     def add_vehicles(self, n: int, log: bool = True) -> None:
@@ -159,6 +160,31 @@ class _Transfer:
             yield from self.world.handoff(self.p.source, self.p.team, NAME, person, role=role)
         self.world.emit("transfer_requested", NAME, self.p.team, person, role=role)
         self.waiting.put((person, role))
+
+    def arrival(self, event: Event) -> None:
+        """A risk-area arrival handed over point to point (``arrival_quarantine``, from
+        traffic control): a room at the first site with one free (else the overflow),
+        or home quarantine, for the days and test days of the arrival's rule."""
+        person, d = event.entity, event.details
+        if person in self.requested or person in self.cases or person in self.placed:
+            return
+        self.requested.add(person)
+        central, home = int(d["central_days"]), int(d["home_days"])
+        tests = [int(x) for x in d["test_days"]]
+        phases = []
+        if central:
+            phases.append(Quarantine(days=central, test_days=[x for x in tests if x <= central]))
+        if home:
+            phases.append(
+                Quarantine(days=home, test_days=[x - central for x in tests if x > central])
+            )
+        self.stays[person] = phases
+        if central:
+            for rider in self.board(person, "arrival"):
+                self.admit(*rider)
+        else:
+            self.world.isolated.pop(int(person), None)  # home: compliance decides from now on
+            self.world.spawn(self.home_quarantine(person, "arrival"))
 
     def dispatcher(self) -> Generator[Any, Any, None]:
         env = self.world.env
@@ -280,7 +306,9 @@ class _Transfer:
 
     def quarantine(self, person: str, role: str) -> Generator[Any, Any, None]:
         """Test on the schedule's days; release at the end unless the person left."""
-        q = self.p.quarantine.get(role) or self.p.quarantine.get("close_contact")
+        stay = self.stays.get(person)
+        q = stay.pop(0) if stay else None
+        q = q or self.p.quarantine.get(role) or self.p.quarantine.get("close_contact")
         if q is None:
             return
         env, start = self.world.env, self.world.now
@@ -302,6 +330,9 @@ class _Transfer:
             return
         self.leave(person)
         self.world.emit("quarantine_released", NAME, self.p.team, person, days=q.days)
+        if self.stays.get(person):  # an arrival's rule: home quarantine follows ("7+7")
+            self.world.isolated.pop(int(person), None)  # compliance decides from now on
+            self.world.spawn(self.home_quarantine(person, role))
 
     def leave(self, person: str) -> None:
         self.placed.pop(person, None)
@@ -345,6 +376,7 @@ class _Transfer:
 def install(world: World, params: Params) -> _Transfer:
     transfer = _Transfer(world, params)
     world.on("contact_identified", transfer.request)
+    world.on("arrival_quarantine", transfer.arrival)
     world.on("lab_result_positive", transfer.on_positive)
     world.on("admitted", transfer.on_admitted)
     world.spawn(transfer.dispatcher())

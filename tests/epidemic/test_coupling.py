@@ -20,8 +20,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _outbreak_only(flagship: Scenario, duration_h: float, **epidemic: Any) -> Scenario:
-    """The flagship with only the returnee's arrival: no testing, tracing or transfer."""
-    subjects = SubjectParams(traffic_control=flagship.subjects.traffic_control)
+    """The flagship with only the returnee's arrival: no testing, tracing or transfer
+    (nor the point-to-point transfer of arrivals)."""
+    tc = flagship.subjects.traffic_control.model_copy(update={"point_to_point": None})
+    subjects = SubjectParams(traffic_control=tc)
     params = flagship.epidemic.model_dump(by_alias=True)
     params.update(epidemic)
     meta = flagship.meta.model_copy(update={"duration_h": duration_h})
@@ -92,7 +94,8 @@ def test_drill_infections_come_from_the_model(flagship) -> None:
             exposed = log.of("contact_exposed", source=e.details["source"])
             assert any(c.entity == e.entity and c.t <= e.t for c in exposed)
         infected_at[e.entity] = e.t
-    isolated = {e.entity: e.t for e in log.of("isolated")}
+    # a non-compliant home quarantine is logged but keeps mixing
+    isolated = {e.entity: e.t for e in log.of("isolated") if e.details.get("compliant", True)}
     for e in log.of("contact_exposed"):
         src = e.details["source"]
         assert src in infected_at

@@ -73,7 +73,7 @@ def test_responsibility_naming_unknown_agent(tmp_path, flagship_text) -> None:
 
 def test_subject_without_responsible_agent(tmp_path, flagship_text) -> None:
     broken = flagship_text.replace(
-        "    responsible: [traffic_tf, traffic_police]\n", "    responsible: []\n", 1
+        "    responsible: [traffic_tf, traffic_police, townships]\n", "    responsible: []\n", 1
     )
     line = line_of(broken, "    responsible: []")
     [problem] = _problems(_write(tmp_path, broken))

@@ -31,11 +31,28 @@ if TYPE_CHECKING:
 NAME = "testing"
 
 
-def returnee_test(world: World, arrival: Event) -> None:
-    """The returnee's arrival test, or the health-monitoring test when they entered earlier."""
-    before = float(arrival.details.get("entered_h", world.now)) < world.now
-    reason = "health_monitoring" if before else "arrival"
-    world.emit("test_requested", NAME, "", arrival.entity, reason=reason, premise=True)
+def returnee_test(world: World, arrival: Event) -> Generator[Any, Any, None] | None:
+    """The premise test traffic control names for an index case's arrival, at its hour.
+
+    The arrival test at the checkpoint, the health-monitoring test, a fever-clinic
+    visit or a screening round (``premise_test``) at ``premise_h``; none when the
+    premise leaves the case for the model to find.  A later test is dropped if the
+    person is isolated by then (something else found them).
+    """
+    reason = arrival.details.get("premise_test")
+    if not reason:
+        return None
+    at = float(arrival.details.get("premise_h", world.now))
+    if at <= world.now:
+        world.emit("test_requested", NAME, "", arrival.entity, reason=reason, premise=True)
+        return None
+    return _premise_later(world, arrival.entity, reason, at)
+
+
+def _premise_later(world: World, person: str, reason: str, at: float) -> Generator[Any, Any, None]:
+    yield world.env.timeout(at - world.now)
+    if int(person) not in world.isolated:
+        world.emit("test_requested", NAME, "", person, reason=reason, premise=True)
 
 
 def sensitivity(table: list[float], days: float) -> float:
