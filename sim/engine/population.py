@@ -184,6 +184,14 @@ class Population:
             self._key_occupations[share] = np.flatnonzero(u < share)
         return self._key_occupations[share]
 
+    def draw(self, members: np.ndarray, n: int, gen: np.random.Generator) -> np.ndarray:
+        """``n`` of ``members`` (all if fewer) drawn without replacement, sorted.
+
+        An inject's test request draws its group here, and testing draws the same
+        group again from the same stream when the request becomes a pooled round.
+        """
+        return np.sort(gen.choice(members, size=min(n, members.size), replace=False))
+
     def household_members(self, person: int) -> np.ndarray:
         """Residents sharing ``person``'s household, ``person`` excluded.
 

@@ -10,7 +10,8 @@ sends the contact home (``roles``, ``share``: e.g. secondary contacts under the
 volunteer, #34) to be supervised.  Teams are ``staff // team_size`` and each
 covers ``households_per_team`` households; with no ``staff`` the grid workers
 of the household's compound (explicit compounds) or community are the teams'
-staff (seed 004: 4,197 grid workers stationed in 159 compounds).  A household
+staff (seed 004: 4,197 grid workers stationed in 159 compounds), of whom
+``grid_share`` serve on the teams.  A household
 that finds no free team slot is unsupervised; a slot comes free when the
 household's last member leaves home quarantine.
 
@@ -53,6 +54,12 @@ class Supervision(Strict):
         le=MAX_STAFF,
         description="people on five-to-one teams county-wide (default: the grid workers of "
         "each household's compound or community)",
+    )
+    grid_share: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="share of the grid workers on five-to-one teams (when no ``staff``)",
     )
     team_size: PositiveInt = Field(
         default=5, le=100, description="people per team (五包一: five per household)"
@@ -124,12 +131,12 @@ class HomeQuarantineService:
         if sup.staff is not None:
             return -1, (sup.staff // sup.team_size) * sup.households_per_team
         compound = int(pop.compound[person])
-        grid = int(pop.compound_grid_workers[compound])
-        if grid >= 0:  # an explicit compound with its own grid workers
-            return compound, (grid // sup.team_size) * sup.households_per_team
-        community = int(pop.community[person])
-        grid = int(pop.community_grid_workers[community])
-        return -2 - community, (grid // sup.team_size) * sup.households_per_team
+        grid, pool = int(pop.compound_grid_workers[compound]), compound
+        if grid < 0:  # a default block: the grid workers of the community
+            community = int(pop.community[person])
+            grid, pool = int(pop.community_grid_workers[community]), -2 - community
+        teams = int(grid * sup.grid_share) // sup.team_size
+        return pool, teams * sup.households_per_team
 
     def enter(self, hq: HomeQuarantine, person: str) -> tuple[bool, bool]:
         """Place ``person`` at home: (supervised, compliant)."""
