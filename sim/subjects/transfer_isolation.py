@@ -107,8 +107,23 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
     known = params.source in scn.agents and params.team in scn.agents
     if params.source and known and scn.handoff(params.source, params.team) is None:
         yield ("source",), f"no handoff declared from '{params.source}' to '{params.team}'"
+    sup = params.home_quarantine.supervision
+    if sup is not None and sup.staff is None and not _grid_workers(scn):
+        yield (
+            ("home_quarantine", "supervision", "staff"),
+            "no grid workers are declared in the region: give the teams' staff",
+        )
     if params.overflow == NEIGHBOUR and params.neighbour_travel_time is None:
         yield ("neighbour_travel_time",), "required when overflow is neighbouring_county"
+
+
+def _grid_workers(scn: Any) -> int:
+    """Grid workers declared in the region (communities and their compounds)."""
+    return sum(
+        c.grid_workers + sum(k.grid_workers for k in c.compounds.values())
+        for t in scn.region.townships.values()
+        for c in t.communities.values()
+    )
 
 
 class _Transfer:

@@ -137,3 +137,17 @@ def test_breaches_never_found_stay_out_and_re_secured_stay_home(plans: Path) -> 
     assert out and not any(int(p) in never.isolated for p in out if p not in cases)
     log = _run(plans, 4, "re-secure").log
     assert log.of("home_quarantine_breach_found") and not log.of("moved_to_central")
+
+
+def test_teams_need_staff_or_grid_workers(tmp_path: Path) -> None:
+    from sim.scenario.source import ScenarioError
+    from tests.subjects.helpers import with_plan
+
+    towns = load_scenario(FLAGSHIP).region.townships
+    no_grid = "region:\n  townships:\n" + "".join(
+        f"    {t}:\n      communities:\n"
+        + "".join(f"        {c}: {{grid_workers: 0}}\n" for c in town.communities)
+        for t, town in towns.items()
+    )
+    with pytest.raises(ScenarioError, match="no grid workers are declared"):
+        with_plan(tmp_path, "no-grid", no_grid)
