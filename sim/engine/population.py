@@ -55,7 +55,7 @@ class Population:
     last_test_h: np.ndarray  # float32, hour of the last sample taken (NaN: never)
     tests: np.ndarray  # int16, samples taken so far
     held: np.ndarray  # bool, held at home awaiting a single-tube retest / quarantined
-    community_grid_workers: np.ndarray  # int32, grid workers of each community
+    community_grid_workers: np.ndarray  # int32, of each community outside its declared compounds
     compound_grid_workers: np.ndarray  # int32, of each declared compound (-1: a default block)
     compound_ids: dict[str, int]  # ``township/community/compound`` → compound, declared ones
     _key_occupations: dict[float, np.ndarray] = field(
@@ -149,7 +149,7 @@ class Population:
                 compound_ids[f"{cids[c]}/{kid}"] = int(offset[c]) + j
         community_grid = np.asarray(
             [
-                max(s.grid_workers, sum(k.grid_workers for k in s.compounds.values()))
+                max(0, s.grid_workers - sum(k.grid_workers for k in s.compounds.values()))
                 for s in comm_specs
             ],
             dtype=np.int32,

@@ -9,11 +9,11 @@ sends the contact home (``roles``, ``share``: e.g. secondary contacts under the
 (五包一: a community cadre, a grid worker, a doctor, a police officer and a
 volunteer, #34) to be supervised.  Teams are ``staff // team_size`` and each
 covers ``households_per_team`` households; with no ``staff`` the grid workers
-of the household's compound (explicit compounds) or community are the teams'
-staff (seed 004: 4,197 grid workers stationed in 159 compounds), of whom
-``grid_share`` serve on the teams.  A household
-that finds no free team slot is unsupervised; a slot comes free when the
-household's last member leaves home quarantine.
+of the household's declared compound, or the community's grid workers not
+stationed in a declared compound, are the teams' staff (seed 004: 4,197 grid
+workers stationed in 159 compounds), of whom ``grid_share`` serve on the teams.
+A household that finds no free team slot is unsupervised; a slot comes free
+when the household's last member leaves home quarantine.
 
 **Compliance.**  Whether a person really stays home is one per-person uniform
 (``transfer/compliance``) below ``compliance`` in a supervised household and

@@ -99,7 +99,7 @@ def test_declared_compounds_take_their_households_in_order() -> None:
     community_x = pop.compound[pop.community == 0]
     assert np.unique(community_x).size == 2 + 1600 // 250 + 1
     assert np.all(pop.compound_grid_workers[2 : np.unique(community_x).size] == -1)
-    assert pop.community_grid_workers[0] == 15  # the compounds' grid workers at least
+    assert pop.community_grid_workers[0] == 0  # none declared beyond the compounds'
 
 
 def test_household_size_per_township() -> None:

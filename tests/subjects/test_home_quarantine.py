@@ -151,3 +151,34 @@ def test_teams_need_staff_or_grid_workers(tmp_path: Path) -> None:
     )
     with pytest.raises(ScenarioError, match="no grid workers are declared"):
         with_plan(tmp_path, "no-grid", no_grid)
+
+
+def test_a_compounds_grid_workers_staff_its_teams() -> None:
+    """Teams come from the grid workers of the household's declared compound, else from
+    its community's others; a household's slot frees when its last member leaves."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from sim.engine.population import Population
+    from sim.engine.rng import Streams
+    from sim.subjects.home_quarantine import HomeQuarantine, HomeQuarantineService
+    from tests.engine.test_population import _region
+
+    compounds = {
+        "lvyuan": {"name": {"zh": "绿苑", "en": "Lvyuan"}, "households": 300, "grid_workers": 10}
+    }
+    pop = Population.build(_region(compounds=compounds, grid_workers=25), Streams(1).gen("p"))
+    world = SimpleNamespace(population=pop, streams=Streams(1))
+    service = HomeQuarantineService(world, "transfer_isolation")  # type: ignore[arg-type]
+    hq = HomeQuarantine.model_validate(
+        {"agent": "communities", "time": 1, "supervision": {"unsupervised_compliance": 0}}
+    )
+    lo, _ = pop.compound_range(pop.compound_ids["a/x/lvyuan"])
+    heads = [str(lo + 3 * k) for k in range(3)]  # three households of the compound
+    assert [service.enter(hq, p)[0] for p in heads] == [True, True, False]  # 10 // 5 teams
+    block = np.flatnonzero(pop.compound == pop.compound_ids["a/x/lvyuan"] + 1)
+    others = [str(int(block[0]) + 3 * k) for k in range(4)]  # a default block: 25 - 10
+    assert [service.enter(hq, p)[0] for p in others] == [True, True, True, False]  # 15 // 5
+    service.leave(heads[0])
+    assert service.enter(hq, str(lo + 9))[0]
