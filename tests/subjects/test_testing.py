@@ -301,7 +301,7 @@ def test_a_large_test_request_is_one_pooled_round(flagship) -> None:
     )
     effect = next(e for e in inject.effects if isinstance(e, TestRequestEffect))
     world.msel.apply_effect(inject, effect.model_copy(update={"people": 3000}))
-    world.run(60.0)
+    world.run(20.0)
     order = world.log.first("screening_ordered")
     assert order is not None and order.details["people"] == 3000
     same_time = [e for e in world.log.of("test_requested") if e.t == order.t]
