@@ -63,6 +63,7 @@ EVENT_KINDS: dict[str, Kind] = {
     "handoff_delay_changed": Kind("injects", "交接时延变化", "handoff delay changed"),
     "machines_changed": Kind("injects", "检测设备数量变化", "laboratory machines changed"),
     "finding_revealed": Kind("injects", "新发现", "new finding revealed"),
+    "screening_ordered": Kind("injects", "下达重点人群筛查", "screening of a group ordered"),
     "rumour_spread": Kind("injects", "网络谣言出现", "rumour spreading"),
     "rumour_answered": Kind("injects", "谣言已回应", "rumour answered"),
 }

@@ -19,7 +19,8 @@ import numpy as np
 
 from sim.engine.rng import Streams
 from sim.scenario.checks import community_ids
-from sim.scenario.schema import Region
+from sim.scenario.distributions import Dist
+from sim.scenario.schema import Community, Region
 
 HOUSEHOLDS_PER_COMPOUND = 250
 """Households per residential compound or village group: the ~200–250 households
@@ -54,6 +55,9 @@ class Population:
     last_test_h: np.ndarray  # float32, hour of the last sample taken (NaN: never)
     tests: np.ndarray  # int16, samples taken so far
     held: np.ndarray  # bool, held at home awaiting a single-tube retest / quarantined
+    community_grid_workers: np.ndarray  # int32, of each community outside its declared compounds
+    compound_grid_workers: np.ndarray  # int32, of each declared compound (-1: a default block)
+    compound_ids: dict[str, int]  # ``township/community/compound`` → compound, declared ones
     _key_occupations: dict[float, np.ndarray] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -72,55 +76,91 @@ class Population:
         """Lay out residents community by community and group them into households.
 
         Household sizes are drawn from ``region.household_size`` (rounded, at least
-        one person), so the same seed always yields the same households; every
-        ``households_per_compound`` consecutive households of a community form a
-        compound.  No Python loop runs per resident.
+        one person), or from a township's own ``household_size`` for its residents,
+        so the same seed always yields the same households.  A community's declared
+        ``compounds`` take its first households in order (scaled down if the drawn
+        households are fewer than declared); every ``households_per_compound``
+        consecutive households after them form a compound.  No Python loop runs per
+        resident.
         """
         township_ids: list[str] = []
         comm_town: list[int] = []
         sizes: list[int] = []
+        comm_specs: list[Community] = []
         for t_index, (tid, town) in enumerate(region.townships.items()):
             township_ids.append(tid)
             for comm in town.communities.values():
                 comm_town.append(t_index)
                 sizes.append(comm.population)
+                comm_specs.append(comm)
         sizes_arr = np.asarray(sizes, dtype=np.int64)
         n = int(sizes_arr.sum())
         community = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes_arr)
         community_township = np.asarray(comm_town, dtype=np.int16)
         township = community_township[community]
         starts = np.concatenate([[0], np.cumsum(sizes_arr)[:-1]]).astype(np.int64)
-        # Household sizes: draw more than enough, then cut at each community boundary
-        # so that no household spans two communities.
-        mean = max(float(region.household_size.mean), 1.0)
-        draws = np.maximum(
-            1, np.rint(region.household_size.sample(rng, int(n / mean * 1.3) + 16))
-        ).astype(np.int64)
-        while draws.sum() < n:
-            extra = region.household_size.sample(rng, int(n / mean * 0.3) + 16)
-            draws = np.concatenate([draws, np.maximum(1, np.rint(extra)).astype(np.int64)])
-        bounds = np.cumsum(draws)
-        bounds = bounds[bounds < n]
         marks = np.zeros(n, dtype=np.int32)
-        marks[bounds] = 1  # (np.union1d would sort-and-hash millions of cuts)
-        marks[starts[1:]] = 1
+        towns = list(region.townships.values())
+        if all(town.household_size is None for town in towns):
+            _cut_households(marks, 0, n, region.household_size, rng)
+        else:  # township by township, each with its own household sizes
+            for t_index, town in enumerate(towns):
+                comms = np.flatnonzero(community_township == t_index)
+                lo = int(starts[comms[0]])
+                hi = int(starts[comms[-1]] + sizes_arr[comms[-1]])
+                _cut_households(marks, lo, hi, town.household_size or region.household_size, rng)
+        marks[starts[1:]] = 1  # no household spans two communities
         household = np.cumsum(marks, dtype=np.int32)
-        # Compounds: consecutive runs of households inside one community.
+        # Compounds: the declared ones first, then consecutive runs of households.
         first_household = household[starts]
-        local = (household - first_household[community]) // max(1, households_per_compound)
+        local_hh = household - first_household[community]
+        local = local_hh // max(1, households_per_compound)
         last = np.concatenate([starts[1:] - 1, [n - 1]])
         per_community = local[last].astype(np.int64) + 1
+        declared: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * len(comm_specs)
+        for c, spec in enumerate(comm_specs):
+            if not spec.compounds:
+                continue
+            lo, hi = int(starts[c]), int(last[c]) + 1
+            n_hh = int(local_hh[hi - 1]) + 1
+            counts = np.asarray([k.households for k in spec.compounds.values()], dtype=np.int64)
+            bounds = np.cumsum(counts)
+            if bounds[-1] > n_hh:  # fewer households drawn than declared: scale down
+                bounds = np.ceil(bounds * (n_hh / bounds[-1])).astype(np.int64)
+            declared[c] = np.asarray([k.grid_workers for k in spec.compounds.values()])
+            rest = local_hh[lo:hi] - bounds[-1]
+            local[lo:hi] = np.where(
+                rest < 0,
+                np.searchsorted(bounds, local_hh[lo:hi], side="right"),
+                counts.size + rest // max(1, households_per_compound),
+            )
+            extra = max(0, n_hh - int(bounds[-1]))
+            per_community[c] = counts.size + -(-extra // max(1, households_per_compound))
         offset = np.concatenate([[0], np.cumsum(per_community)[:-1]])
         compound = (offset[community] + local).astype(np.int32)
-        change = np.flatnonzero(np.diff(compound)) + 1
-        compound_start = np.concatenate([[0], change]).astype(np.int64)
+        n_compounds = int(per_community.sum())
+        compound_start = np.searchsorted(compound, np.arange(n_compounds)).astype(np.int64)
+        compound_grid = np.full(n_compounds, -1, dtype=np.int32)
+        compound_ids: dict[str, int] = {}
+        cids = community_ids(region)
+        for c, spec in enumerate(comm_specs):
+            for j, kid in enumerate(spec.compounds):
+                compound_grid[int(offset[c]) + j] = int(declared[c][j])
+                compound_ids[f"{cids[c]}/{kid}"] = int(offset[c]) + j
+        community_grid = np.asarray(
+            [
+                max(0, s.grid_workers - sum(k.grid_workers for k in s.compounds.values()))
+                for s in comm_specs
+            ],
+            dtype=np.int32,
+        )
         return cls(
             township=township,
             community=community,
             household=household,
             compound=compound,
             township_ids=tuple(township_ids),
-            community_ids=tuple(community_ids(region)),
+            community_ids=tuple(cids),
             community_township=community_township,
             community_start=starts,
             compound_start=compound_start,
@@ -128,6 +168,9 @@ class Population:
             last_test_h=np.full(n, np.nan, dtype=np.float32),
             tests=np.zeros(n, dtype=np.int16),
             held=np.zeros(n, dtype=bool),
+            community_grid_workers=community_grid,
+            compound_grid_workers=compound_grid,
+            compound_ids=compound_ids,
         )
 
     def key_occupations(self, share: float, streams: Streams) -> np.ndarray:
@@ -140,6 +183,14 @@ class Population:
             u = streams.uniform(KEY_OCCUPATION_STREAM, np.arange(self.size, dtype=np.int64))
             self._key_occupations[share] = np.flatnonzero(u < share)
         return self._key_occupations[share]
+
+    def draw(self, members: np.ndarray, n: int, gen: np.random.Generator) -> np.ndarray:
+        """``n`` of ``members`` (all if fewer) drawn without replacement, sorted.
+
+        An inject's test request draws its group here, and testing draws the same
+        group again from the same stream when the request becomes a pooled round.
+        """
+        return np.sort(gen.choice(members, size=min(n, members.size), replace=False))
 
     def household_members(self, person: int) -> np.ndarray:
         """Residents sharing ``person``'s household, ``person`` excluded.
@@ -197,3 +248,23 @@ class Population:
                 self.held,
             )
         )
+
+
+def _cut_households(
+    marks: np.ndarray, lo: int, hi: int, household_size: Dist, rng: np.random.Generator
+) -> None:
+    """Mark the first resident of every household of residents ``lo … hi-1``.
+
+    Draws more sizes than enough (rounded, at least one person), then cuts at ``hi``.
+    """
+    n = hi - lo
+    mean = max(float(household_size.mean), 1.0)
+    draws = np.maximum(1, np.rint(household_size.sample(rng, int(n / mean * 1.3) + 16))).astype(
+        np.int64
+    )
+    while draws.sum() < n:
+        extra = household_size.sample(rng, int(n / mean * 0.3) + 16)
+        draws = np.concatenate([draws, np.maximum(1, np.rint(extra)).astype(np.int64)])
+    bounds = np.cumsum(draws)
+    bounds = bounds[bounds < n]
+    marks[lo + bounds] = 1  # (np.union1d would sort-and-hash millions of cuts)

@@ -294,11 +294,22 @@ class Msel:
             members = world.population.community_members(
                 community_ids(world.scenario.region).index(eff.community)
             )
-            gen = world.streams.gen(f"injects/{inj.id}/tests")
-            people = np.sort(gen.choice(members, size=min(eff.people, members.size), replace=False))
-            world.emit(
-                "finding_revealed", inj.subject, inj.target or "", inj.id, people=int(people.size)
-            )
+            draw = f"injects/{inj.id}/tests"
+            n = min(eff.people, members.size)
+            world.emit("finding_revealed", inj.subject, inj.target or "", inj.id, people=n)
+            if n > eff.pooled_above:  # one pooled targeted round (testing draws the group)
+                world.emit(
+                    "screening_ordered",
+                    inj.subject,
+                    inj.target or "",
+                    inj.id,
+                    community=eff.community,
+                    people=n,
+                    reason=eff.reason,
+                    draw=draw,
+                )
+                return
+            people = world.population.draw(members, eff.people, world.streams.gen(draw))
             for person in people:
                 world.emit(
                     "test_requested", inj.subject, inj.target or "", int(person), reason=eff.reason

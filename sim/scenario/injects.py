@@ -101,12 +101,17 @@ class RevealContactsEffect(Strict):
 class TestRequestEffect(Strict):
     """People found to need a test (a leaked vehicle's passengers, a push list):
     ``people`` residents of ``community`` (``township/community``) drawn with the
-    inject's own random stream, each logged as ``test_requested``."""
+    inject's own random stream, each logged as ``test_requested``.  A group of
+    more than ``pooled_above`` people is one pooled targeted round instead
+    (``screening_ordered``), sampled and pooled like a county round."""
 
     kind: Literal["test_request"]
     community: str
     people: PositiveInt
     reason: Slug
+    pooled_above: PositiveInt = Field(
+        default=50, description="a larger group is screened in one pooled round"
+    )
 
 
 class RumourEffect(Strict):

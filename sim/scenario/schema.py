@@ -138,17 +138,52 @@ class Meta(Strict):
     rule_set: str = Field(default="8th-edition", description="protocol edition in force")
 
 
+class Compound(Strict):
+    """A residential compound or village group (小区 / 村民小组) declared where it is."""
+
+    name: Text
+    households: PositiveInt = Field(le=MAX_POPULATION, description="households living in it")
+    grid_workers: NonNegativeInt = Field(
+        default=0, le=MAX_STAFF, description="grid workers (网格员) stationed in it"
+    )
+
+
 class Community(Strict):
     name: Text
     population: PositiveInt = Field(le=MAX_POPULATION, description="residents")
     grid_workers: NonNegativeInt = Field(
         default=0, le=MAX_STAFF, description="网格员 on the community's roster"
     )
+    compounds: dict[Slug, Compound] = Field(
+        default_factory=dict,
+        description="explicit compounds, in layout order; households beyond them form "
+        "blocks of 250 (default: blocks of 250 households only)",
+    )
+
+    @model_validator(mode="after")
+    def _compounds_fit(self) -> Community:
+        households = sum(c.households for c in self.compounds.values())
+        if households > self.population:
+            raise ValueError(
+                f"the compounds hold {households} households, more than the "
+                f"{self.population} residents"
+            )
+        return self
 
 
 class Township(Strict):
     name: Text
     communities: dict[Slug, Community] = Field(min_length=1)
+    household_size: Dist | None = Field(
+        default=None, description="persons per household here (default: the region's)"
+    )
+
+    @field_validator("household_size")
+    @classmethod
+    def _household(cls, value: Dist | None) -> Dist | None:
+        if value is not None and not value.mean <= MAX_HOUSEHOLD:
+            raise ValueError(f"the mean household size must be at most {MAX_HOUSEHOLD:g}")
+        return value
 
 
 class Region(Strict):

@@ -6,9 +6,12 @@ of the team's staff, picks up as many waiting people as it has seats (waiting at
 most ``fill_wait_h`` for more), books each a room at the first quarantine site in
 the plan's order that has one free, drives them there and is disinfected before
 its next trip.  When every site is full the overflow policy decides: home
-quarantine under five-to-one supervision (五包一) set up by the community — with
-a compliance rate: a non-compliant person is logged but keeps mixing — or a
-centralized site of the neighbouring county, further away.
+quarantine under five-to-one supervision (五包一) set up by the community, or a
+centralized site of the neighbouring county, further away.  The plan's placement
+rule can also send contacts home directly (``home_quarantine.roles``,
+``home_quarantine.share``).  Home quarantine (:mod:`sim.subjects.home_quarantine`)
+has finite five-to-one teams, a compliance that depends on them — a person in
+breach keeps mixing — and random phone or video checks that find breaches.
 
 In quarantine each person is tested on the schedule's days (``test_requested``
 with ``reason=quarantine_day_N``), leaves for hospital if confirmed (treatment
@@ -31,6 +34,7 @@ from sim.scenario.checks import Rel, not_responsible, unknown_agents
 from sim.scenario.distributions import Dist
 from sim.scenario.schema import AgentTask, Strict, Text
 from sim.subjects.base import Section, Subject
+from sim.subjects.home_quarantine import HomeQuarantine, HomeQuarantineService
 
 if TYPE_CHECKING:
     from sim.engine.log import Event, EventLog
@@ -47,12 +51,6 @@ class Site(Strict):
     name: Text
     rooms: PositiveInt = Field(le=100_000)
     travel_time: Dist = Field(description="hours from pick-up to arrival at this site")
-
-
-class HomeQuarantine(AgentTask):
-    """Five-to-one home quarantine set up by the community (五包一, #34)."""
-
-    compliance: float = Field(default=1.0, ge=0, le=1, description="share who really stay home")
 
 
 class Quarantine(Strict):
@@ -100,6 +98,8 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
         (("home_quarantine", "agent"), params.home_quarantine.agent),
         (("case_hold", "agent"), params.case_hold.agent),
     ]
+    if params.home_quarantine.checks is not None:
+        refs.append((("home_quarantine", "checks", "agent"), params.home_quarantine.checks.agent))
     if params.source:
         refs.append((("source",), params.source))
     yield from unknown_agents(scn, refs)
@@ -107,8 +107,23 @@ def check(params: Params, scn: Any) -> Iterator[tuple[Rel, str]]:
     known = params.source in scn.agents and params.team in scn.agents
     if params.source and known and scn.handoff(params.source, params.team) is None:
         yield ("source",), f"no handoff declared from '{params.source}' to '{params.team}'"
+    sup = params.home_quarantine.supervision
+    if sup is not None and sup.staff is None and not _grid_workers(scn):
+        yield (
+            ("home_quarantine", "supervision", "staff"),
+            "no grid workers are declared in the region: give the teams' staff",
+        )
     if params.overflow == NEIGHBOUR and params.neighbour_travel_time is None:
         yield ("neighbour_travel_time",), "required when overflow is neighbouring_county"
+
+
+def _grid_workers(scn: Any) -> int:
+    """Grid workers declared in the region (communities and their compounds)."""
+    return sum(
+        c.grid_workers + sum(k.grid_workers for k in c.compounds.values())
+        for t in scn.region.townships.values()
+        for c in t.communities.values()
+    )
 
 
 class _Transfer:
@@ -129,6 +144,8 @@ class _Transfer:
         self.trips = 0
         self.gen = world.streams.gen("transfer")
         self.stays: dict[str, list[Quarantine]] = {}  # arrivals: the rule's phases still due
+        self.home = HomeQuarantineService(world, NAME)
+        self.moving: set[str] = set()  # found in breach at home, waiting for a central room
 
     # --- configuration ------------------------------------------------------
     def add_vehicles(self, n: int, log: bool = True) -> None:
@@ -158,6 +175,9 @@ class _Transfer:
         role = str(event.details.get("role", "close_contact"))
         if self.p.source:
             yield from self.world.handoff(self.p.source, self.p.team, NAME, person, role=role)
+        if self.home.sent_home(self.p.home_quarantine, person, role):
+            yield from self.home_quarantine(person, role)
+            return
         self.world.emit("transfer_requested", NAME, self.p.team, person, role=role)
         self.waiting.put((person, role))
 
@@ -207,7 +227,7 @@ class _Transfer:
 
     def board(self, person: str, role: str) -> list[tuple[str, str, str]]:
         """Book a room for ``person`` and return them as a rider, or apply the overflow."""
-        if person in self.cases or person in self.placed:
+        if person in self.cases or (person in self.placed and person not in self.moving):
             return []  # confirmed or isolated meanwhile: nothing to transfer
         for sid, free in self.free.items():
             if free > 0:
@@ -219,6 +239,9 @@ class _Transfer:
                 return [(person, role, sid)]
         if self.p.overflow == NEIGHBOUR:
             return [(person, role, NEIGHBOUR)]
+        if person in self.moving:
+            self.moving.discard(person)  # no room: stays re-secured at home
+            return []
         self.world.spawn(self.home_quarantine(person, role))
         return []
 
@@ -260,16 +283,20 @@ class _Transfer:
 
     def admit(self, person: str, role: str, site: str) -> None:
         world = self.world
-        if person in self.cases or person in self.placed:
+        if person in self.cases or (person in self.placed and person not in self.moving):
             if site in self.free:
                 self.free[site] += 1  # confirmed on the way: the room is not used
             return
+        moved = person in self.moving  # from home quarantine after a found breach
+        if moved:
+            self.moving.discard(person)
+            self.home.leave(person)
         if site != NEIGHBOUR:
             self.room_of[person] = site
         self.placed[person] = "central_quarantine"
         world.isolated.setdefault(int(person), world.now)
         world.emit(
-            "isolated",
+            "moved_to_central" if moved else "isolated",
             NAME,
             self.p.team,
             person,
@@ -277,7 +304,8 @@ class _Transfer:
             site=site,
             role=role,
         )
-        world.spawn(self.quarantine(person, role))
+        if not moved:  # a moved person's quarantine goes on from its first day
+            world.spawn(self.quarantine(person, role))
 
     def home_quarantine(self, person: str, role: str) -> Generator[Any, Any, None]:
         world, hq = self.world, self.p.home_quarantine
@@ -286,12 +314,11 @@ class _Transfer:
         )
         if person in self.cases or person in self.placed:
             return
-        compliant = bool(
-            world.streams.uniform("transfer/compliance", int(person))[0] < hq.compliance
-        )
+        supervised, compliant = self.home.enter(hq, person)
         self.placed[person] = "home_quarantine"
         if compliant:
             world.isolated.setdefault(int(person), world.now)
+        extra = {} if hq.supervision is None else {"supervised": supervised}
         world.emit(
             "isolated",
             NAME,
@@ -301,8 +328,20 @@ class _Transfer:
             site="",
             role=role,
             compliant=compliant,
+            **extra,
         )
         world.spawn(self.quarantine(person, role))
+        if not compliant and hq.checks is not None:
+            world.spawn(self.home.checked(hq, person, lambda p: self.breach_found(p, role)))
+
+    def breach_found(self, person: str, role: str) -> None:
+        """A check found ``person`` out: re-secured at home, or moved to a central room."""
+        self.world.isolated.setdefault(int(person), self.world.now)
+        checks = self.p.home_quarantine.checks
+        if checks is not None and checks.then == "central_quarantine":
+            self.moving.add(person)
+            self.world.emit("transfer_requested", NAME, self.p.team, person, role=role)
+            self.waiting.put((person, role))
 
     def quarantine(self, person: str, role: str) -> Generator[Any, Any, None]:
         """Test on the schedule's days; release at the end unless the person left."""
@@ -335,7 +374,8 @@ class _Transfer:
             self.world.spawn(self.home_quarantine(person, role))
 
     def leave(self, person: str) -> None:
-        self.placed.pop(person, None)
+        if self.placed.pop(person, None) == "home_quarantine":
+            self.home.leave(person)
         site = self.room_of.pop(person, None)
         if site is not None:
             self.free[site] += 1
@@ -348,6 +388,9 @@ class _Transfer:
             return
         self.cases.add(person)
         if person in self.placed:
+            if person in self.home.breaching:  # out of home quarantine: brought back
+                self.home.breaching.discard(person)
+                self.world.isolated.setdefault(int(person), self.world.now)
             return  # in quarantine: stays in its room until the ambulance comes
         hold = self.p.case_hold
         gen = self.world.streams.gen("transfer/case_hold")
@@ -415,11 +458,14 @@ def summarize(scenario: Scenario, log: EventLog) -> dict[str, Any]:
     result of the case its trace chain started from to the contact's isolation
     (centralized or at home) — the whole chain of tracing, handoff and transfer
     a planner is judged on; ``median``, ``p90`` and ``max`` over contacts.
+    ``home_quarantine`` counts the people placed at home, those of them no
+    five-to-one team covered, those in breach (not staying home) and the
+    breaches random checks found.
     """
     held: set[str] = set()
     peak = 0
-    for e in log.among("isolated", "quarantine_released", "quarantine_left"):
-        if e.kind == "isolated":
+    for e in log.among("isolated", "moved_to_central", "quarantine_released", "quarantine_left"):
+        if e.kind in ("isolated", "moved_to_central"):
             site = e.details.get("site", "")
             if e.details.get("mode") == "central_quarantine" and site and site != NEIGHBOUR:
                 held.add(e.entity)
@@ -453,7 +499,18 @@ def summarize(scenario: Scenario, log: EventLog) -> dict[str, Any]:
         if hours
         else {}
     )
-    return {"rooms_peak": peak, "contacts_isolated": len(hours), "end_to_end_h": times}
+    home = log.of("isolated", mode="home_quarantine")
+    return {
+        "rooms_peak": peak,
+        "contacts_isolated": len(hours),
+        "end_to_end_h": times,
+        "home_quarantine": {
+            "people": len(home),
+            "unsupervised": sum(1 for e in home if e.details.get("supervised") is False),
+            "breaches": sum(1 for e in home if e.details.get("compliant") is False),
+            "breaches_found": len(log.of("home_quarantine_breach_found")),
+        },
+    }
 
 
 SUBJECT: Subject[Params] = Subject(
@@ -474,6 +531,8 @@ SUBJECT: Subject[Params] = Subject(
         "vehicles_added": ("增派转运车辆", "transfer vehicles added"),
         "quarantine_left": ("转出隔离（送医）", "left quarantine for hospital"),
         "quarantine_released": ("解除隔离", "released from quarantine"),
+        "home_quarantine_breach_found": ("抽查发现居家隔离违规", "home-quarantine breach found"),
+        "moved_to_central": ("居家违规者转集中隔离", "moved from home to central quarantine"),
     },
     keywords={
         "zh": ("转运", "隔离", "五包一", "居家", "闭环"),

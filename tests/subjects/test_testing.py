@@ -245,3 +245,68 @@ def test_three_day_run_tests_cases_singly_and_the_county_in_pools(flagship) -> N
             e = done[r["id"], r["day"]]
             assert (r["sampled"], r["tubes"]) == (e.details["sampled"], e.details["tubes"])
             assert r["completed_h"] == round(e.t, 4)
+
+
+TARGETED = """subjects:
+  testing:
+    mass:
+      targeted: {scope: community, rounds_h: [0, 12], groups: 20}
+"""
+
+
+def test_a_positive_orders_pooled_rounds_of_its_community_once(tmp_path) -> None:
+    """The first positive of a community orders targeted rounds of all its residents,
+    pooled like a county round; a second positive there orders nothing more."""
+    from sim import load_scenario
+    from sim.api import FLAGSHIP, build_world
+    from tests.subjects._runs import THREE_DAYS
+
+    plan = tmp_path / "targeted.yaml"
+    plan.write_text(f"plan: {{id: targeted, title: targeted}}\n{TARGETED}", encoding="utf-8")
+    scn = load_scenario(FLAGSHIP, [THREE_DAYS, plan])
+    world = build_world(scn, 1)
+    world.run(20.0)
+    log, pop = world.log, world.population
+    first = log.first("targeted_round_ordered")
+    assert first is not None
+    # another positive of the same community (a neighbour of the first case)
+    world.emit("lab_result_positive", "testing", "county_lab", str(int(first.details["case"]) + 1))
+    world.run(scn.meta.duration_h)
+    orders = log.of("targeted_round_ordered")
+    assert len({e.entity for e in orders}) == len(orders)
+    for order in orders:
+        person = int(order.details["case"])
+        community = pop.community_ids[int(pop.community[person])]
+        assert order.entity == community
+        assert log.first("lab_result_positive", entity=order.details["case"]).t == order.t
+        starts = [e for e in log.of("mass_round_start") if e.entity.startswith(community + "-")]
+        lo, hi = pop.community_range(int(pop.community[person]))
+        assert len(starts) == 2 and all(e.details["covered"] == hi - lo for e in starts)
+        assert all(
+            e.details["scope"] == "targeted" and e.details["pool_size"] == 10 for e in starts
+        )
+        assert starts[0].t >= order.t and starts[1].t >= starts[0].t + 12
+
+
+def test_a_large_test_request_is_one_pooled_round(flagship) -> None:
+    """An inject's test request for more than ``pooled_above`` people is one pooled
+    round of that group (``screening_ordered``), not one single tube each."""
+    from sim.api import build_world
+    from sim.scenario.injects import TestRequestEffect
+
+    world = build_world(flagship, 2)
+    world.run(1.0)
+    inject = next(
+        i for i in flagship.injects if any(isinstance(e, TestRequestEffect) for e in i.effects)
+    )
+    effect = next(e for e in inject.effects if isinstance(e, TestRequestEffect))
+    world.msel.apply_effect(inject, effect.model_copy(update={"people": 3000}))
+    world.run(20.0)
+    order = world.log.first("screening_ordered")
+    assert order is not None and order.details["people"] == 3000
+    same_time = [e for e in world.log.of("test_requested") if e.t == order.t]
+    assert not [e for e in same_time if e.subject == order.subject]
+    start = world.log.first("mass_round_start", entity=inject.id)
+    assert start.details["covered"] == 3000 and start.details["scope"] == "targeted"
+    hours = world.log.of("mass_sampling_hour", entity=inject.id)
+    assert hours and sum(e.details["tubes"] for e in hours) * 9 < hours[-1].details["cumulative"]

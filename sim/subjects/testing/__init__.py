@@ -35,6 +35,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from sim.scenario.checks import community_ids
 from sim.scenario.schema import Text
 from sim.subjects.base import Section, Subject
 from sim.subjects.testing.labs import LabRunner
@@ -76,7 +77,18 @@ def install(world: World, params: Params) -> TestingState:
         ),
     )
     world.on("machines_changed", lambda e: _machines(machines, e))
+    if state.mass is None:  # no mass rounds: a large group is tested in single tubes
+        world.on("screening_ordered", lambda e: _single_tubes(world, e))
     return state
+
+
+def _single_tubes(world: World, event: Event) -> None:
+    """A group's test request where no pooled round can be run: one tube each."""
+    pop = world.population
+    community = community_ids(world.scenario.region).index(event.details["community"])
+    gen = world.streams.gen(str(event.details["draw"]))
+    for person in pop.draw(pop.community_members(community), int(event.details["people"]), gen):
+        world.emit("test_requested", NAME, event.agent, int(person), reason=event.details["reason"])
 
 
 def _machines(labs: dict[str, LabRunner], event: Event) -> None:
@@ -100,6 +112,7 @@ SUBJECT: Subject[Params] = Subject(
         "lab_result_positive": ("核酸检测阳性", "positive test result"),
         "lab_result_negative": ("核酸检测阴性", "negative test result"),
         "mass_round_start": ("全员核酸检测轮次开始", "mass-testing round started"),
+        "targeted_round_ordered": ("下达重点区域筛查", "targeted screening round ordered"),
         "mass_sampling_hour": ("时段采样完成", "sampling hour done"),
         "mass_level_sampled": ("区域采样完成", "zone level sampled"),
         "mass_sampling_done": ("本轮采样完成", "round sampling done"),

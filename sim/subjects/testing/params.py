@@ -87,6 +87,25 @@ class Lab(Strict):
         return self.machines * self.tubes_per_run * 24.0 / max(self.run_time.mean, 1e-9)
 
 
+class Targeted(Strict):
+    """Targeted screening rounds (重点区域筛查) of the area where a positive is found.
+
+    The first ``trigger`` event of a person living in a township, community or
+    compound (``scope``) orders rounds of all its residents, ``rounds_h`` hours
+    after the order reaches the organiser; each area is ordered once.
+    """
+
+    trigger: Literal["case_confirmed", "lab_result_positive"] = "lab_result_positive"
+    scope: Literal["township", "community", "compound"] = "community"
+    rounds_h: list[float] = Field(
+        default=[0.0], min_length=1, description="hours after the order each round starts"
+    )
+    groups: PositiveInt = Field(le=100_000, description="sampling groups of a targeted round")
+    pool_size: Literal[1, 5, 10, 20] | None = Field(
+        default=None, description="swabs per tube (default: the county rounds' pool size)"
+    )
+
+
 class MassTesting(Strict):
     """Area-wide rounds ordered by the command, and the zone cadence."""
 
@@ -113,6 +132,9 @@ class MassTesting(Strict):
         default=SENSITIVITY_BY_DAY,
         min_length=1,
         description="probability a swab detects an infection, by day since infection",
+    )
+    targeted: Targeted | None = Field(
+        default=None, description="rounds of the area where a positive is found"
     )
 
     @model_validator(mode="after")

@@ -3,7 +3,10 @@
 After the first confirmed case the command orders area-wide rounds
 (``mass.rounds_h``), and every sealed or controlled zone gets its own rounds on
 the days of its cadence (#40); routine prevention orders rounds of the key
-occupations.  A round is bulk work on the population arrays: sampling groups
+occupations.  With ``mass.targeted`` the first positive of a township,
+community or compound orders targeted rounds of its residents; an inject's test
+request for a large group (``screening_ordered``) is one pooled round of that
+group.  A round is bulk work on the population arrays: sampling groups
 work through the covered residents hour by hour in opening hours (sealed first,
 then controlled, then the rest), swabs are pooled (:mod:`.pooling`), and each
 hour's tubes travel to the laboratories (:mod:`.labs`) in proportion to their
@@ -19,6 +22,7 @@ import numpy as np
 
 from sim.engine.population import ZONE_LEVELS
 from sim.engine.rng import Draws, name_key
+from sim.scenario.checks import community_ids
 from sim.subjects.testing.holding import Holding
 from sim.subjects.testing.labs import LabRunner, Round, TubeBatch, maybe_complete
 from sim.subjects.testing.params import MassTesting
@@ -45,12 +49,16 @@ class MassTestingService:
         self.transport = Draws(params.transport_time, world.streams.gen("testing/transport"))
         self.triggered = False
         self.holding = Holding(world)
+        self.targeted: set[str] = set()  # areas whose targeted rounds are ordered
 
     def install(self) -> None:
         w = self.world
         w.on(self.p.trigger, self._on_trigger)
         w.on("zone_sealed", self._on_zone)
         w.on("routine_screening", self._on_routine)
+        w.on("screening_ordered", self._on_screening)
+        if self.p.targeted is not None:
+            w.on(self.p.targeted.trigger, self._on_targeted)
         w.on("lab_result_negative", self.holding.release)
         w.transmission_modifiers.append(self.holding.modifier)
 
@@ -84,6 +92,72 @@ class MassTestingService:
             self.p.sampling.zone_groups,
             pool_size=int(event.details["pool_size"]),
         )
+
+    def _area(self, person: int, scope: str) -> tuple[str, np.ndarray]:
+        """The id and residents of ``person``'s township, community or compound."""
+        pop = self.world.population
+        if scope == "township":
+            t = int(pop.township[person])
+            lo, hi = pop.township_range(t)
+            return pop.township_ids[t], np.arange(lo, hi)
+        c = int(pop.community[person])
+        if scope == "community":
+            lo, hi = pop.community_range(c)
+            return pop.community_ids[c], np.arange(lo, hi)
+        k = int(pop.compound[person])
+        lo, hi = pop.compound_range(k)
+        names = {v: key for key, v in pop.compound_ids.items()}
+        first = int(np.searchsorted(pop.compound_start, pop.community_start[c], side="left"))
+        return names.get(k, f"{pop.community_ids[c]}/{k - first + 1}"), np.arange(lo, hi)
+
+    def _on_targeted(self, event: Event) -> Generator[Any, Any, None] | None:
+        """A positive's first event in an area orders targeted rounds of the area."""
+        t = self.p.targeted
+        assert t is not None
+        try:
+            person = int(event.entity)
+        except ValueError:
+            return None
+        if not 0 <= person < self.world.population.size:
+            return None
+        area, covered = self._area(person, t.scope)
+        if area in self.targeted:
+            return None
+        self.targeted.add(area)
+        self.world.emit(
+            "targeted_round_ordered",
+            NAME,
+            self.p.ordered_by or self.p.organiser,
+            area,
+            scope=t.scope,
+            case=str(person),
+            covered=int(covered.size),
+        )
+        return self._targeted_rounds(area, covered)
+
+    def _targeted_rounds(self, area: str, covered: np.ndarray) -> Generator[Any, Any, None]:
+        w, t = self.world, self.p.targeted
+        assert t is not None
+        t0 = w.now
+        if self.p.ordered_by is not None:
+            yield from w.handoff(self.p.ordered_by, self.p.organiser, NAME, area)
+        for k, at in enumerate(t.rounds_h, start=1):
+            wait = t0 + at - w.now
+            if wait > 0:
+                yield w.env.timeout(wait)
+            w.spawn(
+                self.run_round(f"{area}-{k}", "targeted", covered, t.groups, pool_size=t.pool_size)
+            )
+
+    def _on_screening(self, event: Event) -> Generator[Any, Any, Round]:
+        """An inject's test request for a large group: one pooled round of that group."""
+        pop = self.world.population
+        community = community_ids(self.world.scenario.region).index(event.details["community"])
+        members = pop.community_members(community)
+        gen = self.world.streams.gen(str(event.details["draw"]))
+        covered = pop.draw(members, int(event.details["people"]), gen)
+        groups = self.p.targeted.groups if self.p.targeted else self.p.sampling.zone_groups
+        return self.run_round(event.entity, "targeted", covered, groups)
 
     def _on_zone(self, event: Event) -> Generator[Any, Any, None] | None:
         level = event.details["level"]
