@@ -101,7 +101,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "分病例：{each}。",
         "en": " By case: {each}.",
     },
-    "by_start_item": {"zh": "{who} {achieved}（{n} 个对象）", "en": "{who} {achieved} ({n} measured)"},
+    "by_start_item": {
+        "zh": "{who} {achieved}（{n} 个对象）",
+        "en": "{who} {achieved} ({n} measured)",
+    },
     "observation_entity": {"zh": "涉及{entity}。", "en": " It concerned {entity}."},
     "reference": {
         "zh": "时限 {standard} 小时（{source}）",
