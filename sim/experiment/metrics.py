@@ -5,7 +5,8 @@ map taken from :func:`sim.api.run_drill`'s summary, so that any numeric field
 another subject adds to the summary is compared without changes here.  Each
 objective contributes ``objective.<id>.achieved_h`` (a count objective
 ``objective.<id>.achieved``; ``None`` when never achieved) and
-``objective.<id>.met`` (1 when achieved within its standard).
+``objective.<id>.met`` (1 when achieved within its standard); each index case
+``index_cases.<id>.found`` (1 when found) and ``.found_h`` (``None`` when not).
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ def flatten(summary: dict[str, Any]) -> dict[str, float | None]:
     for o in objective_outcomes(summary):
         out[achieved_metric(o["id"], o["kind"])] = o["achieved_h"]
         out[f"objective.{o['id']}.met"] = o["met"]
+    for c in summary.get("index_cases", []):
+        out[f"index_cases.{c['id']}.found"] = int(c["found_by"] is not None)
+        out[f"index_cases.{c['id']}.found_h"] = c["found_h"]
     return out
 
 

@@ -539,6 +539,7 @@ def summarize(scenario: Scenario, log: EventLog) -> dict[str, Any]:
         "checkpoints": rows,
         "total": total,
         "leak_share": round(total["leaked"] / risk, 6) if risk else 0.0,
+        "point_to_point": _handed_over(log),
         "objectives": {
             "no_person_missed": {
                 "standard": "0 risk-area arrivals leaked (#46)",
@@ -547,6 +548,15 @@ def summarize(scenario: Scenario, log: EventLog) -> dict[str, Any]:
             }
         },
     }
+
+
+def _handed_over(log: EventLog) -> dict[str, int]:
+    """Arrivals handed over point to point, by origin risk level (the township's pick-ups)."""
+    out: dict[str, int] = {}
+    for e in log.of("arrival_quarantine"):
+        level = str(e.details.get("level") or "")
+        out[level] = out.get(level, 0) + 1
+    return dict(sorted(out.items()))
 
 
 SUBJECT: Subject[Params] = Subject(

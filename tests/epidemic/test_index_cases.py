@@ -83,10 +83,15 @@ def test_each_index_case_enters_and_is_found_as_declared(tmp_path) -> None:
 
 
 def test_the_returnee_alone_is_index_case_returnee(flagship) -> None:
+    from sim.experiment.metrics import flatten
+
     world = build_world(flagship, 2)
     world.env.run(until=1.0)
     [case] = index_cases(world.log)
     assert case["id"] == "returnee" and case["entered_h"] == -60
+    assert case["found_by"] is None and case["found_h"] is None  # its test is not back yet
+    metrics = flatten({"index_cases": [case]})
+    assert metrics == {"index_cases.returnee.found": 0, "index_cases.returnee.found_h": None}
 
 
 @pytest.mark.parametrize(

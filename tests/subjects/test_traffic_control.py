@@ -114,6 +114,10 @@ def test_checked_risk_arrivals_are_transferred_point_to_point(flagship) -> None:
         src = e.details["source"]
         if src in handed and checked[src].details["level"] == "high":
             assert e.t < checked[src].t or e.details["setting"] == "household"
+    from sim.subjects.traffic_control import summarize
+
+    by_level = summarize(world.scenario, log)["point_to_point"]
+    assert sum(by_level.values()) == len(handed) and set(by_level) <= {"high", "medium"}
     # the arrival test at the checkpoint stands for the stay's day-1 test
     arrival_tests = {e.entity for e in log.of("test_requested", reason="arrival")}
     day1 = {e.entity for e in log.of("test_requested", reason="quarantine_day_1")}
