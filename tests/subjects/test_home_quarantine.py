@@ -72,6 +72,7 @@ def test_placement_rule_sends_secondary_contacts_home_without_a_vehicle(plans: P
     assert not any(home[p]["role"] == "secondary_contact" for p in requested - found if p in home)
 
 
+@pytest.mark.slow  # one more three-day run (the fast tier is at its budget)
 def test_fewer_teams_only_add_breaches(plans: Path) -> None:
     """Same seed, half the grid workers on five-to-one teams: more households go
     unsupervised, and everyone in breach with full teams is in breach with half."""

@@ -254,6 +254,7 @@ TARGETED = """subjects:
 """
 
 
+@pytest.mark.slow  # a three-day flagship run (the fast tier is at its budget)
 def test_a_positive_orders_pooled_rounds_of_its_community_once(tmp_path) -> None:
     """The first positive of a community orders targeted rounds of all its residents,
     pooled like a county round; a second positive there orders nothing more."""
