@@ -29,3 +29,18 @@ def test_plan_applies_to_flagship(plan: Path, flagship) -> None:
     base, scn = flagship, load_scenario(FLAGSHIP, [plan])
     assert [p.id for p in scn.applied_plans] == [plan.stem]
     assert scn != base, "a plan that changes nothing compares nothing"
+
+
+YICHENG = ROOT / "scenarios" / "yicheng-two-chains.yaml"
+YICHENG_PLANS = [
+    *sorted((ROOT / "scenarios" / "plans" / "yicheng").glob("*.yaml")),
+    *(ROOT / "scenarios" / "plans" / f"{p}.yaml" for p in ("half-supervision", "no-point-to-point")),
+]
+
+
+@pytest.mark.parametrize("plan", YICHENG_PLANS, ids=lambda p: p.stem)
+def test_plan_applies_to_yicheng(plan: Path) -> None:
+    """The Yicheng plans (and the flagship's lever plans) change the second county's drill."""
+    base, scn = load_scenario(YICHENG), load_scenario(YICHENG, [plan])
+    assert [p.id for p in scn.applied_plans] == [plan.stem]
+    assert scn != base
