@@ -114,7 +114,7 @@ def spans(log: EventLog, m: Measure) -> Spans | None:
         ends,
         clocks,
         {
-            # isolated before its case's positive (found another way): no time at all
+            # an end before its clock started (reached another way first): no time at all
             entity: max(0.0, ends[entity].t - began.t) if entity in ends else None
             for entity, began in clocks.items()
         },
