@@ -88,8 +88,13 @@ class Finding:
         return asdict(self)
 
 
-def locate(log: EventLog, m: Measure, standard_h: float) -> Located:
-    """The clock start, end and critical entity chain of measure ``m`` in ``log``."""
+def locate(log: EventLog, m: Measure, standard_h: float, end_h: float | None = None) -> Located:
+    """The clock start, end and critical entity chain of measure ``m`` in ``log``.
+
+    With the run's end ``end_h``, an entity still on its way but within its
+    standard at the end is no critical entity (it is not late; see
+    :func:`sim.evaluation.objectives.judged`).
+    """
     found = spans(log, m)
     if found is None:
         return Located(None, None)
@@ -102,11 +107,13 @@ def locate(log: EventLog, m: Measure, standard_h: float) -> Located:
         )
     ends, clocks, hours = found.ends, found.clocks, found.hours
     unreached = [x for x, v in hours.items() if v is None]
-    late = sum(1 for v in hours.values() if v is None or v > standard_h)
-    if unreached:
-        worst = min(unreached, key=lambda x: clocks[x].t)
+    overdue = [x for x in unreached if end_h is None or end_h - clocks[x].t > standard_h]
+    late = len(overdue) + sum(1 for v in hours.values() if v is not None and v > standard_h)
+    reached = [x for x, v in hours.items() if v is not None]
+    if overdue or not reached:
+        worst = min(overdue or unreached, key=lambda x: clocks[x].t)
     else:
-        worst = max(hours, key=lambda x: (hours[x] or 0.0, -clocks[x].seq))
+        worst = max(reached, key=lambda x: (hours[x] or 0.0, -clocks[x].seq))
     clock = clocks[worst]
     t0 = clock.t
     chain = ([clock.entity] if clock.entity != worst else []) + [worst]
@@ -258,7 +265,7 @@ def objective_findings(
     """Findings for one challenged objective and its critical path."""
     measure = Measure.model_validate(objective["measure"])
     standard = float(objective["standard_h"])
-    loc = locate(log, measure, standard)
+    loc = locate(log, measure, standard, float(scenario["meta"]["duration_h"]))
     if loc.start_t is None:
         return [
             Finding(

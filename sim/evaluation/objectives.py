@@ -114,7 +114,7 @@ def spans(log: EventLog, m: Measure) -> Spans | None:
         ends,
         clocks,
         {
-            # isolated before its case's positive (found another way): no time at all
+            # an end before its clock started (reached another way first): no time at all
             entity: max(0.0, ends[entity].t - began.t) if entity in ends else None
             for entity, began in clocks.items()
         },
@@ -166,21 +166,43 @@ def aggregate(hours: list[float | None], agg: str) -> float | None:
     return float(values.max() if agg == "max" else values.mean())
 
 
-def by_start(found: Spans, agg: str) -> list[StartResult]:
+def judged(found: Spans, agg: str, end_h: float | None, standard: float) -> dict[str, float | None]:
+    """The entities ``agg`` is taken over, with their hours.
+
+    For ``max`` and ``mean`` an entity still on its way at the end of the run
+    (``end_h``) whose clock has not yet run past ``standard`` is left out: it is not
+    late, and what it will take is not known.  One already past its standard stays
+    in as unreached, so the objective is unachieved.  Quantiles keep every entity
+    (:func:`censored_quantile` counts those on their way as later than the rest).
+    """
+    if agg in QUANTILES or end_h is None:
+        return dict(found.hours)
+    return {
+        x: v
+        for x, v in found.hours.items()
+        if v is not None or end_h - found.clocks[x].t > standard
+    }
+
+
+def by_start(
+    found: Spans, agg: str, end_h: float | None = None, standard: float = 0.0
+) -> list[StartResult]:
     """Per start entity (each index case of a ``through`` measure): ``agg`` over the
-    entities linked to it, how many there were and how many were not reached."""
-    groups: dict[str, list[float | None]] = {}
-    for entity, hours in found.hours.items():
-        groups.setdefault(found.clocks[entity].entity, []).append(hours)
+    entities linked to it (as :func:`judged` keeps them), how many there were and how
+    many were not reached."""
+    kept = judged(found, agg, end_h, standard)
+    groups: dict[str, list[str]] = {}
+    for entity in found.hours:
+        groups.setdefault(found.clocks[entity].entity, []).append(entity)
     out: list[StartResult] = []
     for start in sorted(groups, key=lambda x: found.starts[x].t):
-        value = aggregate(groups[start], agg)
+        value = aggregate([kept[x] for x in groups[start] if x in kept], agg)
         out.append(
             {
                 "entity": start,
                 "achieved_h": None if value is None else round(value, 4),
                 "entities": len(groups[start]),
-                "unreached": sum(1 for v in groups[start] if v is None),
+                "unreached": sum(1 for x in groups[start] if found.hours[x] is None),
             }
         )
     return out
@@ -206,11 +228,13 @@ def evaluate(scenario: Scenario, log: EventLog) -> list[ObjectiveResult]:
         groups: list[StartResult] = []
         if obj.measure is not None:
             found = spans(log, obj.measure)
+            agg, end = obj.measure.agg, scenario.meta.duration_h
             hours = [] if found is None else list(found.hours.values())
-            achieved = aggregate(hours, obj.measure.agg)
+            kept = {} if found is None else judged(found, agg, end, obj.limit)
+            achieved = aggregate(list(kept.values()), agg)
             counts = (len(hours), sum(1 for v in hours if v is None))
             if found is not None and obj.measure.through is not None:
-                groups = by_start(found, obj.measure.agg)
+                groups = by_start(found, agg, end, obj.limit)
         else:
             assert obj.count is not None
             achieved, counts = tally(log, obj.count), (0, 0)

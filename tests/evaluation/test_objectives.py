@@ -12,7 +12,15 @@ import pytest
 import sim.language  # noqa: F401  -- declares every subject's event kinds
 from sim import load_scenario
 from sim.engine.log import EventLog
-from sim.evaluation.objectives import by_start, censored_quantile, measure, spans, tally
+from sim.evaluation.objectives import (
+    aggregate,
+    by_start,
+    censored_quantile,
+    judged,
+    measure,
+    spans,
+    tally,
+)
 from sim.scenario.schema import Count, Measure, Objective, Ratings
 from sim.scenario.source import ScenarioWarning
 from tests.conftest import ROOT
@@ -171,3 +179,22 @@ def test_the_report_gives_each_case_its_own_end_to_end_time(flagship) -> None:
     names = Names(scenario_snapshot(flagship), log, "en")
     text = observation(row, [], names, "en")
     assert text.endswith("By case: case 1 12.5 h (3 measured); case 2 30.0 h (4 measured).")
+
+
+def test_a_maximum_leaves_out_who_is_on_the_way_but_not_yet_late() -> None:
+    """Contacts identified at 0, 20 and 34 h of a 36 h run, the last two still waiting:
+    with a 12 h standard the one identified at 34 h is not late and is left out; the one
+    at 20 h is 4 h past its standard at the end, so not every contact was isolated in time."""
+    m = Measure.model_validate(
+        {"start": "contact_identified", "end": "isolated", "per": "entity", "agg": "max"}
+    )
+    log = EventLog()
+    for person, at in (("a", 0.0), ("b", 20.0), ("c", 34.0)):
+        log.append(at, "contact_identified", "tracing", "", person)
+    log.append(5.0, "isolated", "transfer_isolation", "", "a", mode="home_quarantine")
+    found = spans(log, m)
+    assert found is not None
+    assert set(judged(found, "max", 36.0, 12.0)) == {"a", "b"}
+    assert aggregate(list(judged(found, "max", 36.0, 12.0).values()), "max") is None
+    assert judged(found, "max", 36.0, 48.0) == {"a": 5.0}  # nobody late with 48 h
+    assert len(judged(found, "median", 36.0, 12.0)) == 3  # quantiles keep everyone
