@@ -31,7 +31,7 @@ centralized room.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -177,7 +177,9 @@ class HomeQuarantineService:
                 self.used[pool] -= 1
 
     # --- checks -----------------------------------------------------------------
-    def checked(self, hq: HomeQuarantine, person: str, found: Any) -> Generator[Any, Any, None]:
+    def checked(
+        self, hq: HomeQuarantine, person: str, found: Callable[[str], None]
+    ) -> Generator[Any, Any, None]:
         """Random checks of a person in breach until one finds it (then ``found(person)``)."""
         checks = hq.checks
         if checks is None:
