@@ -113,7 +113,6 @@ class HomeQuarantineService:
         self.supervised: set[int] = set()  # households with a team
         self.pool_of: dict[int, int] = {}  # supervised household → its pool
         self.breaching: set[str] = set()
-        self.found = 0
 
     # --- placement ------------------------------------------------------------
     def sent_home(self, hq: HomeQuarantine, person: str, role: str) -> bool:
@@ -196,7 +195,6 @@ class HomeQuarantineService:
             k += 1
             if u_find < checks.find:
                 self.breaching.discard(person)
-                self.found += 1
                 world.emit(
                     "home_quarantine_breach_found",
                     self.subject,
