@@ -31,7 +31,7 @@ centralized room.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -113,7 +113,6 @@ class HomeQuarantineService:
         self.supervised: set[int] = set()  # households with a team
         self.pool_of: dict[int, int] = {}  # supervised household → its pool
         self.breaching: set[str] = set()
-        self.found = 0
 
     # --- placement ------------------------------------------------------------
     def sent_home(self, hq: HomeQuarantine, person: str, role: str) -> bool:
@@ -177,7 +176,9 @@ class HomeQuarantineService:
                 self.used[pool] -= 1
 
     # --- checks -----------------------------------------------------------------
-    def checked(self, hq: HomeQuarantine, person: str, found: Any) -> Generator[Any, Any, None]:
+    def checked(
+        self, hq: HomeQuarantine, person: str, found: Callable[[str], None]
+    ) -> Generator[Any, Any, None]:
         """Random checks of a person in breach until one finds it (then ``found(person)``)."""
         checks = hq.checks
         if checks is None:
@@ -194,7 +195,6 @@ class HomeQuarantineService:
             k += 1
             if u_find < checks.find:
                 self.breaching.discard(person)
-                self.found += 1
                 world.emit(
                     "home_quarantine_breach_found",
                     self.subject,

@@ -81,7 +81,8 @@ def test_slice_runs_through_the_chain(length) -> None:
     identified = {e.entity: e.t for e in log.of("contact_identified")}
     assert identified, "tracing identified nobody"
     for e in log.of("isolated"):
-        if e.entity in identified:
+        # an arrival quarantined from its checkpoint may be identified as a contact later
+        if e.entity in identified and e.details.get("role") != "arrival":
             assert e.t >= identified[e.entity]
 
 
