@@ -202,3 +202,32 @@ class JournalWriter:
 
     def close(self) -> None:
         self._fh.close()
+
+
+class NullWriter(JournalWriter):
+    """A writer that keeps nothing: replaying a journal (``--answers``) must not extend it."""
+
+    def __init__(self) -> None:
+        self.path = Path("-")
+        self.n = 0
+
+    def append(self, entry: dict[str, Any]) -> dict[str, Any]:
+        self.n += 1
+        return {"n": self.n, **entry}
+
+    def close(self) -> None:
+        pass
+
+
+def read_session(path: str | Path) -> dict[str, Any]:
+    """The ``session`` header of a journal (scenario file, plans, language), unchecked."""
+    try:
+        data = yaml.safe_load(_complete_text(Path(path)))
+    except OSError as exc:
+        raise JournalError([Problem(str(path), 0, "", f"cannot read file: {exc}")]) from None
+    except yaml.YAMLError as exc:
+        raise JournalError([Problem(str(path), 0, "", f"not YAML: {exc}")]) from None
+    session = data.get("session") if isinstance(data, dict) else None
+    if not isinstance(session, dict) or not isinstance(session.get("file"), str):
+        raise JournalError([Problem(str(path), 1, "session", "not a drill play journal")])
+    return session

@@ -28,6 +28,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sim.injects.answers import AnswerSheet
 from sim.injects.msel import Facilitator, Response, Scripted
 from sim.live.journal import HOLD, RATINGS, Journal, JournalError, JournalWriter
 from sim.live.play import play_drill
@@ -114,6 +115,12 @@ class Session:
         self.changes: list[dict[str, Any]] = []
         self.evaluations: dict[int, dict[str, Any]] = {}
         self.fans: dict[str, Any] = {}
+        """What-if fans by inject id (``status``: running, done, error)."""
+        self.fan_runs = 0
+        self.can_fan = False
+        self.pin = ""
+        self.devices: dict[str, dict[str, str]] = {}
+        """Devices that asked to join (web views): ``{name, role, status}`` by device id."""
         self.result: RunResult | None = None
         self.outputs: dict[str, str] = {}
         self.error: BaseException | None = None
@@ -182,6 +189,8 @@ class Session:
             )
         new = changes(world, self.sim.log_at_last_stop, self.lang)
         self.sim.log_at_last_stop = len(world.log)
+        with self.cond:
+            self.changes.extend(new)
         view = {
             "situation": situation_view(world, self.lang),
             "ahead": msel_ahead(world, self.sim.due, self.lang),
@@ -202,7 +211,6 @@ class Session:
         else:
             entries = self._wait(Stop(k, at, info, view, list(rec)))
         with self.cond:
-            self.changes.extend(new)
             self.history.append(
                 {"pause": k, "at": at, "inject": info, "view": view, "entries": entries}
             )
@@ -326,6 +334,11 @@ class Session:
     def _bump(self) -> None:
         self.version += 1
         self.cond.notify_all()
+
+    def touch(self) -> None:
+        """Tell every view that the state moved (after a change made outside :meth:`act`)."""
+        with self.cond:
+            self._bump()
 
     def wait_change(self, version: int, timeout: float) -> int:
         """Block until the state moves past ``version`` (or ``timeout`` seconds)."""
@@ -552,6 +565,56 @@ class Session:
             counts = out.setdefault(who, dict.fromkeys(RATINGS, 0))
             counts[ev["rating"]] += 1
         return out
+
+    def sheet(self) -> AnswerSheet:
+        """The session as an answer file: the last choice or answer per inject, the
+        ad-hoc questions (``--save``)."""
+        out = AnswerSheet(scenario=self.scenario.meta.id, seed=self.seed)
+        ids = {i.id for i in self.scenario.injects}
+        with self.cond:
+            for h in self.history:
+                for e in h["entries"]:
+                    if h["at"] not in ids:
+                        continue
+                    if e["do"] in ("choose", "answer"):
+                        out.answers[h["at"]] = str(e.get("option", e.get("text")))
+                    elif e["do"] == "ask":
+                        out.ad_hoc.setdefault(h["at"], []).append((e["question"], e["answer"]))
+        return out
+
+    def record_of(self) -> dict[str, Any]:
+        """What the after-action report reads besides the event log (``session.json``):
+        the evaluations, the ad-hoc injects and the controller's actions per pause."""
+        with self.cond:
+            pauses = []
+            for h in self.history:
+                actions = [
+                    {k: v for k, v in e.items() if k not in ("n", "wall", "pause", "at")}
+                    for e in h["entries"]
+                    if e["do"] in ("fire", "skip", "defer", "adhoc", "jump")
+                ]
+                pauses.append(
+                    {
+                        "pause": h["pause"],
+                        "at": h["at"],
+                        "t": h["view"]["situation"]["t"],
+                        "target": (h["inject"] or {}).get("target") or "",
+                        "called": (h["inject"] or {}).get("called") or "",
+                        "subject": (h["inject"] or {}).get("subject") or "",
+                        "message": (h["inject"] or {}).get("message") or "",
+                        "actions": actions,
+                    }
+                )
+            evaluations = [
+                {k: v for k, v in e.items() if k not in ("n", "wall", "do")}
+                for _, e in sorted(self.evaluations.items())
+            ]
+            return {
+                "journal": str(self.writer.path),
+                "lang": self.lang,
+                "pauses": pauses,
+                "evaluations": evaluations,
+            }
 
     def agent(self, aid: str) -> str:
         return agent_name(self.scenario, aid, self.lang)

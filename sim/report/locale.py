@@ -498,9 +498,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "play.called": {"zh": "电话连线", "en": "Phoning"},
     "play.expected": {"zh": "导演组备注·期望行动", "en": "Controller note · expected action"},
     "play.choose": {
-        "zh": "请选择（编号或选项名；? 临时点题；回车 = {d}）",
-        "en": "Choose (number or option id; ? ad-hoc question; Enter = {d})",
+        "zh": "请选择（编号或选项名；? 临时点题）",
+        "en": "Choose (number or option id; ? ad-hoc question)",
     },
+    "play.no_choice": {
+        "zh": "请明确选择一个选项（不设默认）",
+        "en": "choose one of the options (there is no default)",
+    },
+    "play.changed": {"zh": "态势变化", "en": "What changed"},
     "play.answer": {
         "zh": "{who} 的回答（? 临时点题）",
         "en": "Answer of {who} (? ad-hoc question)",
