@@ -231,6 +231,7 @@ def play(
         head = read_session(resume)
         scenario = scenario or Path(head["file"])
         plan = plan or [Path(p) for p in head.get("plans") or []]
+        out = out or (Path(head["out"]) if isinstance(head.get("out"), str) else None)
     if scenario is None:
         raise BadInput("name the scenario file (or --resume a journal)")
     scn = load_scenario(scenario, plan or [])
@@ -259,7 +260,7 @@ def play(
         writer: JournalWriter = JournalWriter(resume)
     elif live:
         path = journal or journal_path(target)
-        writer = new_journal(path, scn, run_seed, scenario, plan or [], lang)
+        writer = new_journal(path, scn, run_seed, scenario, plan or [], lang, target)
     else:
         writer = NullWriter()
     driver = None

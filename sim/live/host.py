@@ -37,6 +37,7 @@ def new_journal(
     scenario_file: Path,
     plans: Sequence[Path],
     lang: str,
+    out: Path,
 ) -> JournalWriter:
     """Start the journal of a new session (refuses to overwrite an existing file)."""
     if path.exists():
@@ -50,6 +51,7 @@ def new_journal(
             "file": str(Path(scenario_file).resolve()),
             "plans": [str(Path(p).resolve()) for p in plans],
             "lang": lang,
+            "out": str(Path(out).resolve()),
         },
     }
     return JournalWriter(path, header)

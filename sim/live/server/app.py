@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 import anyio
 from starlette.applications import Starlette
@@ -66,6 +67,13 @@ class Access:
         return known is not None and bool(token) and hmac.compare_digest(token, known)
 
 
+async def read_form(request: Request) -> dict[str, str]:
+    """A URL-encoded form (the views send nothing else; the last value of a name wins),
+    read without Starlette's multipart parser and the dependency it needs."""
+    body = (await request.body())[:65536].decode("utf-8", errors="replace")
+    return {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
+
+
 def cookie_name(role: str) -> str:
     """One cookie per role, sent only to that role's pages (``/v/<role>``): one browser
     can hold several roles, e.g. the controller's laptop driving the projector too."""
@@ -99,9 +107,9 @@ def create_app(session: Session, fan: Fan | None = None) -> tuple[Starlette, Acc
     async def join(request: Request) -> Response:
         if request.method == "GET":
             return HTMLResponse(pages.join_page(session))
-        form = await request.form()
-        pin, role = str(form.get("pin", "")).strip(), str(form.get("role", ""))
-        name = str(form.get("name", "")).strip()[:40] or role
+        form = await read_form(request)
+        pin, role = form.get("pin", "").strip(), form.get("role", "")
+        name = form.get("name", "").strip()[:40] or role
         if (
             not hmac.compare_digest(pin, access.pin)
             or role not in access.tokens
@@ -177,7 +185,7 @@ def create_app(session: Session, fan: Fan | None = None) -> tuple[Starlette, Acc
         role = allowed(request)
         if role is None:
             return JSONResponse({"error": "forbidden"}, status_code=403)
-        form = {k: str(v) for k, v in (await request.form()).items()}
+        form = await read_form(request)
         do = form.pop("do", "")
         by = "control" if role == "control" else "eval" if role == "eval" else role[3:]
         try:

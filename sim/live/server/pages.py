@@ -67,11 +67,12 @@ document.addEventListener('focusout', () => setTimeout(() => {
 document.addEventListener('submit', async (ev) => {
   const form = ev.target; if (!form.matches('form[data-act]')) return;
   ev.preventDefault();
-  const r = await fetch('/v/' + role + '/act', {method:'POST', body:new FormData(form)});
+  const body = new URLSearchParams(new FormData(form));
+  const r = await fetch('/v/' + role + '/act', {method:'POST', body});
   const p = await r.json().catch(() => ({error:'?'}));
   const err = form.querySelector('.err') || document.getElementById('flash');
   if (err) err.textContent = p.error || '';
-  if (!p.error) { form.reset(); pendingForm = null; key = ''; }
+  if (!p.error) { form.reset(); pendingForm = null; key = ''; document.activeElement.blur(); }
   refresh();
 });
 const tick = {left: null, held: false, at: Date.now()};
@@ -164,7 +165,8 @@ def _inject(inj: dict[str, Any] | None, lang: str, *, control: bool) -> str:
     if control and inj["expected"]:
         expected = f'<p class="expected">{esc(w("expected", lang))}：{esc(inj["expected"])}</p>'
     return (
-        f'<section id="inject"><h2>{esc(w("inject", lang))} · {esc(inj["title"])}</h2>{who}'
+        f'<section id="inject" data-inject="{esc(inj["id"])}" data-type="{esc(inj["type"])}">'
+        f"<h2>{esc(w('inject', lang))} · {esc(inj['title'])}</h2>{who}"
         f'<p class="msg">{esc(inj["message"])}</p>{options}{expected}</section>'
     )
 
@@ -185,7 +187,7 @@ def _header(s: Session, role_name: str) -> str:
         )
     state = ""
     if s.finished:
-        state = f'<span class="badge">{esc(w("finished", lang))}</span>'
+        state = f'<span class="badge" id="finished">{esc(w("finished", lang))}</span>'
     elif s.stop is None or s.stop.released:
         state = f"<span>{esc(w('waiting_sim', lang))}</span>"
     return (
@@ -215,7 +217,8 @@ def state_html(s: Session, role: str) -> str:
     """The part of ``role``'s view replaced at every change."""
     lang = s.lang
     inj, view = _current(s)
-    out = [_header(s, role_name(s, role)), "<main>"]
+    pause = s.stop.index if s.stop is not None and not s.stop.released else -1
+    out = [_header(s, role_name(s, role)), f'<main data-pause="{pause}">']
     if s.error is not None:
         out.append(f'<section><p class="err">{esc(w("sim_error", lang))}</p></section>')
     if role == "room":
