@@ -237,6 +237,7 @@ def state_html(s: Session, role: str) -> str:
         out.append(_changes(s, lang))
         out.append(_rollup(s))
         out.append(_fans(s))
+        out.append(_devices(s))
         if s.outputs:
             items = "".join(f"<li>{esc(k)}: {esc(v)}</li>" for k, v in s.outputs.items())
             out.append(
@@ -522,7 +523,6 @@ def form_html(s: Session, role: str) -> str:
                 )
                 + "</section>"
             )
-    parts.append(_devices(s))
     parts.append("</main>")
     return "".join(parts)
 
