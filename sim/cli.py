@@ -189,7 +189,10 @@ def play(
         float, typer.Option(help="minutes the room has to answer an inject (the countdown)")
     ] = 10.0,
     fan_runs: Annotated[
-        int, typer.Option(help="paired replications per option of a what-if fan (--serve)")
+        int,
+        typer.Option(
+            help="paired replications per option of a decision's what-if fan (--serve; 0: none)"
+        ),
     ] = 20,
     lang: Annotated[
         str, typer.Option(help="language of the console and views: zh or en", callback=_check_lang)
@@ -293,16 +296,22 @@ def play(
         typer.echo(("推演记录: " if lang == "zh" else "session journal: ") + str(writer.path))
     if serve:
         from sim.experiment.fan import what_if_fan
+        from sim.experiment.runner import default_workers
         from sim.live.server import serve as serve_session
 
-        if not 20 <= fan_runs <= MAX_RUNS:
-            raise BadInput(f"--fan-runs must be within 20 … {MAX_RUNS}")
-        session.fan_runs, session.can_fan = fan_runs, True
+        if fan_runs != 0 and not 20 <= fan_runs <= MAX_RUNS:
+            raise BadInput(f"--fan-runs must be 0 (no fan) or within 20 … {MAX_RUNS}")
+        session.fan_runs, session.can_fan = fan_runs, fan_runs > 0
+        workers = default_workers()
 
-        def fan(iid: str, premises: dict[str, str]) -> dict[str, Any]:
-            return what_if_fan(scn, iid, premises, fan_runs, run_seed, workers=2, lang=lang)
+        def fan(
+            iid: str, premises: dict[str, str], progress: Callable[[int, int], None]
+        ) -> dict[str, Any]:
+            return what_if_fan(
+                scn, iid, premises, fan_runs, run_seed, workers, lang, progress=progress
+            )
 
-        serve_session(session, host, port, fan, on_finish, typer.echo)
+        serve_session(session, host, port, fan if fan_runs else None, on_finish, typer.echo)
         if not session.finished:
             _resume_hint(writer.path, lang)
             raise typer.Exit(130)

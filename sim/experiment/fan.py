@@ -10,7 +10,7 @@ else those of its subject.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,12 +35,14 @@ def what_if_fan(
     seed: int | None = None,
     workers: int = 1,
     lang: str = "zh",
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Per option of decision ``inject_id``: the spread of each objective at stake.
 
     Returns ``{inject, runs, seed, options: [{id, label, objectives: [{id, title,
     median_h, p10_h, p90_h, met_share, achieved}]}]}`` where ``achieved`` counts the
-    replications in which the objective was achieved at all.
+    replications in which the objective was achieved at all.  ``progress`` is told
+    (done, total) replications as batches finish.
     """
     inj = next((i for i in scenario.injects if i.id == inject_id), None)
     if inj is None or inj.type != "decision":
@@ -56,7 +58,11 @@ def what_if_fan(
     batches = make_batches(ids, todo, batch_size(runs * len(ids), workers))
     rows = process_pool(arms, batches, workers) if workers > 1 else serial(arms, batches)
     values: dict[str, dict[str, list[float | None]]] = {o: {s: [] for s in stake} for o in ids}
+    done = 0
     for batch in rows:
+        done += len(batch)
+        if progress is not None:
+            progress(done, runs * len(ids))
         for row in batch:
             if row["status"] != "ok":
                 raise ExperimentError(f"a replication failed: {row['error']}")

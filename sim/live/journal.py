@@ -52,6 +52,7 @@ RECORD_KINDS = (
     "deny",
     "evaluate",
     "fan",
+    "reveal",
     "end",
 )
 """Entries kept for the record (and the after-action report); not replayed."""

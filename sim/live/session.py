@@ -118,6 +118,8 @@ class Session:
         """What-if fans by inject id (``status``: running, done, error)."""
         self.fan_runs = 0
         self.can_fan = False
+        self.on_decision: Callable[[str], None] | None = None
+        """Called with a decision's inject id when the simulation stops at it (the fan)."""
         self.pin = ""
         self.devices: dict[str, dict[str, str]] = {}
         """Devices that asked to join (web views): ``{name, role, status}`` by device id."""
@@ -234,6 +236,8 @@ class Session:
             stop.opened = self.clock()
             self.stop = stop
             self._bump()
+            if self.on_decision is not None and stop.inject and stop.inject["type"] == "decision":
+                self.on_decision(stop.inject["id"])
             while not stop.released:
                 self.cond.wait()
             self.stop = None

@@ -31,6 +31,7 @@ import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import (
+    FileResponse,
     HTMLResponse,
     JSONResponse,
     RedirectResponse,
@@ -42,11 +43,12 @@ from starlette.routing import Route
 from sim.live.server import pages
 from sim.live.session import ActionRefused, Session
 from sim.live.words import w
+from sim.style import cjk_font_path
 
 DEVICE = "drill_device"
 
-Fan = Callable[[str, dict[str, str]], dict[str, Any]]
-"""Runs a what-if fan: ``(inject id, the room's earlier decisions) -> result``."""
+Fan = Callable[[str, dict[str, str], Callable[[int, int], None]], dict[str, Any]]
+"""Runs a what-if fan: ``(inject id, the room's earlier decisions, progress) -> result``."""
 
 
 class Access:
@@ -189,7 +191,7 @@ def create_app(session: Session, fan: Fan | None = None) -> tuple[Starlette, Acc
         do = form.pop("do", "")
         by = "control" if role == "control" else "eval" if role == "eval" else role[3:]
         try:
-            if do in ("hold", "resume", "approve", "deny", "fan") and role != "control":
+            if do in ("hold", "resume", "approve", "deny", "fan", "reveal") and role != "control":
                 raise ActionRefused(w("error", lang))
             if do == "hold":
                 session.hold()
@@ -199,6 +201,8 @@ def create_app(session: Session, fan: Fan | None = None) -> tuple[Starlette, Acc
                 decide(form.get("device", ""), do)
             elif do == "fan":
                 start_fan(form.get("inject", ""))
+            elif do == "reveal":
+                reveal_fan(form.get("inject", ""))
             else:
                 session.act(do, by=by, **form)
         except ActionRefused as exc:
@@ -214,36 +218,66 @@ def create_app(session: Session, fan: Fan | None = None) -> tuple[Starlette, Acc
         session.record(do, device=device, name=d["name"], role=d["role"])
 
     def start_fan(iid: str) -> None:
+        """Compute the fan of decision ``iid`` in a thread (once; again is a no-op)."""
         if fan is None:
             raise ActionRefused(w("error", lang))
         with session.cond:
-            if session.fans.get(iid, {}).get("status") == "running":
+            if iid in session.fans and session.fans[iid].get("status") != "error":
                 return
-            session.fans[iid] = {"status": "running"}
-        session.touch()
-        premises = session.premises()
+            session.fans[iid] = {"status": "running", "done": 0, "total": 0}
+            premises = session.premises()
+            session.touch()
         session.record("fan", inject=iid, runs=session.fan_runs)
+
+        def progress(done: int, total: int) -> None:
+            with session.cond:
+                session.fans[iid].update(done=done, total=total)
+            session.touch()
 
         def work() -> None:
             t0 = time.monotonic()
             try:
-                result = {**fan(iid, premises), "status": "done"}
+                result = {**fan(iid, premises, progress), "status": "done"}
                 result["seconds"] = time.monotonic() - t0
             except Exception as exc:  # shown in the control view; the session goes on
                 result = {"status": "error", "error": str(exc)}
             with session.cond:
+                result["revealed"] = session.fans.get(iid, {}).get("revealed", False)
                 session.fans[iid] = result
             session.touch()
 
         threading.Thread(target=work, name="drill-fan", daemon=True).start()
+
+    def reveal_fan(iid: str) -> None:
+        with session.cond:
+            if iid not in session.fans:
+                raise ActionRefused(w("error", lang))
+            session.fans[iid]["revealed"] = True
+        session.touch()
+        session.record("reveal", inject=iid)
+
+    if fan is not None:
+        # a decision's fan starts when the decision is delivered: the simulation is
+        # stopped then, so the cores are free while the room deliberates
+        session.on_decision = start_fan
 
     async def debrief(request: Request) -> Response:
         if not access.has(request, "control"):
             return RedirectResponse("/join", status_code=303)
         return HTMLResponse(pages.debrief_page(session))
 
+    async def font(request: Request) -> Response:
+        """The bundled CJK font, for a device without one (pages ask for it after
+        ``local()`` fonts, so a phone with Chinese fonts never downloads it)."""
+        return FileResponse(
+            cjk_font_path(),
+            media_type="font/otf",
+            headers={"Cache-Control": "public, max-age=604800"},
+        )
+
     routes = [
         Route("/", index),
+        Route("/font.otf", font),
         Route("/control", control_link),
         Route("/join", join, methods=["GET", "POST"]),
         Route("/wait", wait),

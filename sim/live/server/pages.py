@@ -25,7 +25,10 @@ def esc(value: object) -> str:
 
 
 CSS = """
-body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
+@font-face{font-family:DrillCJK;font-display:swap;
+  src:local("Noto Sans CJK SC"),local("Noto Sans SC"),local("PingFang SC"),
+  local("Microsoft YaHei"),url(/font.otf) format("opentype")}
+body{font-family:system-ui,DrillCJK,sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
 header{background:#1d3557;color:#fff;padding:.6em 1em;display:flex;gap:1em;
   align-items:center;flex-wrap:wrap}
 header h1{font-size:1.1em;margin:0}
@@ -227,6 +230,7 @@ def state_html(s: Session, role: str) -> str:
         if view is not None:
             out.append(_situation(view, lang))
         out.append(_changes(s, lang))
+        out.append(_fans(s, room=True))
     elif role == "control":
         if s.stop is not None and not s.stop.released:
             out.append(_inject(inj, lang, control=True))
@@ -314,20 +318,21 @@ def _rollup(s: Session) -> str:
     )
 
 
-def _fans(s: Session) -> str:
+def _fans(s: Session, room: bool = False) -> str:
+    """The what-if fans: all of them for the controller, the revealed ones for the room."""
     lang = s.lang
     out = []
     for iid, fan in s.fans.items():
+        if room and not fan.get("revealed"):
+            continue
         title = esc(s.inject_title(iid))
+        head = f"<h2>{esc(w('fan', lang))} · {title}</h2>"
         if fan.get("status") == "running":
-            out.append(
-                f"<h2>{esc(w('fan', lang))} · {title}</h2><p>{esc(w('fan_running', lang))}</p>"
-            )
+            done = f" {fan['done']}/{fan['total']}" if fan.get("total") else ""
+            out.append(f"{head}<p>{esc(w('fan_running', lang))}{done}</p>")
             continue
         if fan.get("status") == "error":
-            out.append(
-                f"<h2>{esc(w('fan', lang))} · {title}</h2><p class='err'>{esc(fan['error'])}</p>"
-            )
+            out.append(f"{head}<p class='err'>{esc(fan['error'])}</p>")
             continue
         rows = []
         for opt in fan["options"]:
@@ -338,19 +343,19 @@ def _fans(s: Session) -> str:
                     f"<tr><td>{esc(opt['label'])}</td><td>{esc(o['title'])}</td><td>{med}</td>"
                     f"<td>{rng}</td><td>{100 * o['met_share']:.0f}%</td></tr>"
                 )
-        head = "".join(
-            f"<th>{esc(w(k, lang))}</th>"
-            for k in (
-                "fan_col_option",
-                "fan_col_objective",
-                "fan_col_median",
-                "fan_col_range",
-                "fan_col_met",
+        cols = ("fan_col_option", "fan_col_objective", "fan_col_median", "fan_col_range")
+        head_row = "".join(f"<th>{esc(w(k, lang))}</th>" for k in (*cols, "fan_col_met"))
+        reveal = ""
+        if not room and not fan.get("revealed"):
+            reveal = _form(
+                "reveal",
+                f'<input type="hidden" name="inject" value="{esc(iid)}">',
+                w("fan_reveal", lang),
             )
-        )
         out.append(
-            f"<h2>{esc(w('fan', lang))} · {title}</h2><table><tr>{head}</tr>{''.join(rows)}</table>"
+            f"{head}<table><tr>{head_row}</tr>{''.join(rows)}</table>"
             f"<p><small>{esc(w('fan_note', lang, runs=fan['runs'], s=fan['seconds']))}</small></p>"
+            f"{reveal}"
         )
     return f'<section id="fans">{"".join(out)}</section>' if out else ""
 
@@ -513,16 +518,6 @@ def form_html(s: Session, role: str) -> str:
             )
             + "</section>"
         )
-        if inj is not None and inj["type"] == "decision" and s.can_fan:
-            parts.append(
-                f"<section id='fan'><h2>{esc(w('fan', lang))}</h2>"
-                + _form(
-                    "fan",
-                    f'<input type="hidden" name="inject" value="{esc(inj["id"])}">',
-                    w("fan_go", lang, n=s.fan_runs),
-                )
-                + "</section>"
-            )
     parts.append("</main>")
     return "".join(parts)
 
