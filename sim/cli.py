@@ -259,6 +259,8 @@ def play(
     target = out or default_out(scn, run_seed)
     check_target(target)
     live = answers is None
+    if live and not serve and not sys.stdin.isatty():
+        raise BadInput("live play needs a terminal; replay a session with --answers FILE")
     if resume is not None:
         writer: JournalWriter = JournalWriter(resume)
     elif live:
@@ -266,11 +268,7 @@ def play(
         writer = new_journal(path, scn, run_seed, scenario, plan or [], lang, target)
     else:
         writer = NullWriter()
-    driver = None
-    if live and not serve:
-        if not sys.stdin.isatty():
-            raise BadInput("live play needs a terminal; replay a session with --answers FILE")
-        driver = LiveConsole(lang)
+    driver = LiveConsole(lang) if live and not serve else None
     session = Session(
         scn,
         run_seed,

@@ -10,7 +10,7 @@ else those of its subject.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,12 +36,16 @@ def what_if_fan(
     workers: int = 1,
     lang: str = "zh",
     progress: Callable[[int, int], None] | None = None,
+    objectives: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Per option of decision ``inject_id``: the spread of each objective at stake.
 
     Returns ``{inject, runs, seed, options: [{id, label, objectives: [{id, title,
-    median_h, p10_h, p90_h, met_share, achieved}]}]}`` where ``achieved`` counts the
-    replications in which the objective was achieved at all.  ``progress`` is told
+    median_h, p10_h, p90_h, met_share, achieved, values}]}], seeds}`` where
+    ``achieved`` counts the replications in which the objective was achieved at all
+    and ``values`` lists each replication's hours (None: not achieved), in seed order.
+    ``objectives`` names the objectives at stake (default: the inject's, else its
+    subject's, else all).  ``progress`` is told
     (done, total) replications as batches finish.
     """
     inj = next((i for i in scenario.injects if i.id == inject_id), None)
@@ -49,7 +53,14 @@ def what_if_fan(
         raise ExperimentError(f"`inject`: '{inject_id}' is not a decision point of the scenario")
     if not MIN_RUNS <= runs <= MAX_RUNS:
         raise ExperimentError(f"`runs` must be within {MIN_RUNS} … {MAX_RUNS}")
-    stake = list(inj.objectives) or [o.id for o in scenario.objectives if o.subject == inj.subject]
+    stake = (
+        list(objectives or inj.objectives)
+        or [o.id for o in scenario.objectives if o.subject == inj.subject]
+        or [o.id for o in scenario.objectives]
+    )
+    unknown = [o for o in stake if o not in {x.id for x in scenario.objectives}]
+    if unknown:
+        raise ExperimentError(f"`objectives`: no objective '{unknown[0]}' in the scenario")
     base = {**scenario.decisions, **(premises or {})}
     ids = [o.id for o in inj.options]
     arms = [scenario.model_copy(update={"decisions": {**base, inj.id: option}}) for option in ids]
@@ -57,7 +68,10 @@ def what_if_fan(
     todo = {option: list(enumerate(seeds)) for option in ids}
     batches = make_batches(ids, todo, batch_size(runs * len(ids), workers))
     rows = process_pool(arms, batches, workers) if workers > 1 else serial(arms, batches)
-    values: dict[str, dict[str, list[float | None]]] = {o: {s: [] for s in stake} for o in ids}
+    index = {seed: i for i, seed in enumerate(seeds)}
+    values: dict[str, dict[str, list[float | None]]] = {
+        o: {s: [None] * runs for s in stake} for o in ids
+    }
     done = 0
     for batch in rows:
         done += len(batch)
@@ -68,13 +82,14 @@ def what_if_fan(
                 raise ExperimentError(f"a replication failed: {row['error']}")
             for o in row["objectives"]:
                 if o["id"] in values[row["plan"]]:
-                    values[row["plan"]][o["id"]].append(o["achieved_h"])
+                    values[row["plan"]][o["id"]][index[row["seed"]]] = o["achieved_h"]
     titles = {o.id: o.title(lang) for o in scenario.objectives}
     standards = {o.id: o.standard_h for o in scenario.objectives}
     return {
         "inject": inj.id,
         "runs": runs,
         "seed": scenario.meta.seed if seed is None else seed,
+        "seeds": seeds,
         "options": [
             {
                 "id": option,
@@ -100,4 +115,5 @@ def _spread(sid: str, title: str, standard: float, xs: list[float | None]) -> di
         "p90_h": float(np.percentile(done, 90)) if done.size else None,
         "met_share": met / len(xs) if xs else 0.0,
         "achieved": int(done.size),
+        "values": xs,
     }

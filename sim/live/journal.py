@@ -176,8 +176,9 @@ class JournalWriter:
         if header is None:
             text = self.path.read_text(encoding="utf-8")
             if text and not text.endswith("\n"):
+                text = text[: text.rfind("\n") + 1]
                 with self.path.open("r+", encoding="utf-8") as fh:
-                    fh.truncate(len(text[: text.rfind("\n") + 1].encode("utf-8")))
+                    fh.truncate(len(text.encode("utf-8")))
             self.n = sum(1 for line in text.splitlines() if line.startswith("- {"))
             self._fh: TextIO = self.path.open("a", encoding="utf-8")
         else:

@@ -81,6 +81,7 @@ def test_live_console_shows_the_inject_and_the_choice_changes_the_outcome(tmp_pa
             "-m",
             "sim.cli",
             "play",
+            "--no-report",  # the AAR is written after the session; not read here
             FLAGSHIP,
             "--plan",
             PLANS[0],

@@ -268,7 +268,7 @@ def test_a_facilitated_session_killed_and_resumed(tmp_path: Path) -> None:
 
     text = journal.read_text(encoding="utf-8")
     assert '"do": "skip"' in text and '"do": "fire"' in text and '"do": "evaluate"' in text
-    server = Server(["--resume", str(journal)], tmp_path / "server-2.log")
+    server = Server(["--resume", str(journal), "--fan-runs", "0"], tmp_path / "server-2.log")
     try:
         room.tab("control")
         room.d.get(f"{server.base}/control?key={server.key}")
