@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from sim.api import FLAGSHIP
-from sim.language import load_scenario
 
-
-def test_lab_failure_text_matches_its_effect():
-    scn = load_scenario(FLAGSHIP)
+def test_lab_failure_text_matches_its_effect(flagship):
+    scn = flagship
     inj = next(i for i in scn.injects if i.id == "lab-machine-fails")
     (effect,) = inj.effects
     lab = next(lab for lab in scn.subjects.testing.mass.labs if lab.agent == effect.agent)

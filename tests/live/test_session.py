@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from sim.api import FLAGSHIP
-from sim.language import load_scenario
 from sim.live.journal import JournalWriter, NullWriter, load_journal
 from sim.live.session import ActionRefused, Session
 
@@ -21,8 +20,8 @@ HOURS = 14
 
 
 @pytest.fixture(scope="module")
-def half_day():
-    scn = load_scenario(FLAGSHIP)
+def half_day(flagship):
+    scn = flagship
     return scn.model_copy(
         update={
             "meta": scn.meta.model_copy(update={"duration_h": HOURS}),
@@ -45,8 +44,12 @@ SCRIPT: dict[int, list[tuple[str, dict[str, Any]]]] = {
         ("ask", {"question": "名单谁来核？", "answer": "网格员"}),
         ("fire", {"inject": "lab-machine-fails"}),
         ("adhoc", {"text": "请报告采样点开放情况", "target": "testing_tf"}),
+        ("skip", {"inject": "zone-seal", "reason": "另行处置"}),
     ],
-    2: [("defer", {"inject": "direct-report-outage", "hours": 2})],
+    2: [
+        ("defer", {"inject": "direct-report-outage", "hours": 2}),
+        ("fire", {"inject": "push-list"}),  # from the deck: delivered a second time
+    ],
 }
 
 
@@ -91,19 +94,27 @@ def _rows(session: Session) -> list[dict[str, Any]]:
     return [e.row() for e in session.result.log]
 
 
+@pytest.mark.slow  # three drills, and an fsync per journal entry (seconds on a busy disk)
 def test_controller_actions_resume_and_replay_give_one_event_log(half_day, tmp_path: Path):
     path = tmp_path / "j.yaml"
     header = {"scenario": half_day.meta.id, "seed": 7, "session": {"file": str(FLAGSHIP)}}
     live = Session(half_day, 7, JournalWriter(path, header))
     seen = drive(live)
     # fired now, it comes right after the first inject; the ad-hoc inject after it
-    assert seen[:3] == ["push-list", "lab-machine-fails", "ad-hoc-1"]
+    assert seen[:4] == ["push-list", "lab-machine-fails", "ad-hoc-1", "push-list"]
     assert seen.count("lab-machine-fails") == 1  # its own time (11 h) no longer fires it
+    assert "zone-seal" not in seen
     log = live.result.log
     outage = log.first("inject", entity="direct-report-outage")
     assert outage is not None
     assert outage.t == pytest.approx(6 + 2)  # deferred by two hours from 06:00
     assert log.first("ad_hoc_question").details["answer"] == "网格员"
+    skipped = log.first("inject_skipped", entity="zone-seal")
+    assert skipped is not None and skipped.details["reason"] == "controller: 另行处置"
+    # what changed is told to the room: the failed machines, the skipped inject
+    told = [c["text"] for c in live.changes]
+    assert "县核酸检测实验室 检测设备 6 → 2 台" in told
+    assert any(text.startswith("跳过：") for text in told)
     full = path.read_text(encoding="utf-8")
 
     # the laptop dies at a pause whose actions are journalled but not yet released
@@ -119,6 +130,32 @@ def test_controller_actions_resume_and_replay_give_one_event_log(half_day, tmp_p
     replay = Session(half_day, 7, NullWriter(), recorded=load_journal(path, half_day), live=False)
     replay.run()
     assert _rows(replay) == _rows(live)
+
+
+@pytest.mark.slow  # one drill played to a time jump and beyond
+def test_a_time_jump_skips_what_is_due_and_stops_there(half_day) -> None:
+    session = Session(half_day, 7, NullWriter())
+    thread = session.start()
+    try:
+        stop = _stop_after(session, -1)
+        assert stop is not None and stop.at == "push-list"
+        session.act("jump", to_h=10)
+        session.act("release")
+        seen = []
+        while (stop := _stop_after(session, stop.index)) is not None:
+            seen.append((stop.at, stop.view["situation"]["t"]))
+            if stop.at == "@hold":
+                break
+            _respond(session, stop)
+            session.act("release")
+        assert stop is not None and stop.view["situation"]["t"] == pytest.approx(10)
+        assert "direct-report-outage" not in [at for at, _ in seen]  # due at 6 h: skipped
+        assert all(t < 10 for at, t in seen if at != "@hold")  # triggered injects still came
+    finally:
+        _finish(session)
+        thread.join(timeout=120)
+    skipped = session.result.log.first("inject_skipped", entity="direct-report-outage")
+    assert skipped.details["reason"].startswith("controller: time jump to")
 
 
 def test_the_clock_holds_the_countdown_and_the_room(half_day, tmp_path: Path):
