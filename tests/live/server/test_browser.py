@@ -317,6 +317,11 @@ def test_a_facilitated_session_killed_and_resumed(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (replay / "events.csv").read_bytes() == (out / "events.csv").read_bytes()
+    # the report shows the room's play: the answer, the ad-hoc question, the verdict
+    report = (out / "report.md").read_text(encoding="utf-8")
+    room_part = report[report.index("推演现场表现") :]
+    for text in ("两小时内下发新城社区", "谁负责调取场所码", "部分达到", "名单下发用时偏长"):
+        assert text in room_part, text
     events = (out / "events.csv").read_text(encoding="utf-8")
     assert "inject_skipped,ambulance-down" in events
     assert "两小时内下发新城社区" in events  # the task force's answer is in the log
