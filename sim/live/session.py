@@ -41,6 +41,7 @@ from sim.live.state import (
     situation_view,
 )
 from sim.scenario.injects import Inject
+from sim.scenario.schema import Text
 from sim.scenario.source import Problem
 
 if TYPE_CHECKING:
@@ -311,13 +312,13 @@ class Session:
         self.sim.ad_hoc += 1
         inj = Inject(
             id=f"ad-hoc-{self.sim.ad_hoc}",
-            title={"zh": "临时注入", "en": "Ad-hoc inject"},
+            title=Text(zh="临时注入", en="Ad-hoc inject"),
             at_h=world.now,
             target=str(e["target"]),
             type="information",
             subject=str(e["subject"]),
             delivery="verbal",
-            message=str(e["text"]),
+            message=Text(zh=str(e["text"]), en=str(e["text"])),
         )
         world.spawn(self._deliver_at(world, inj, world.now, None))
 

@@ -173,8 +173,8 @@ def msel_ahead(world: World, withdrawn_due: dict[str, float], lang: str) -> list
     """Injects not delivered yet: timed ones by due time (a deferred one at its new
     time), then the triggered ones, which come when their trigger holds."""
     msel = world.msel
-    fired = getattr(msel, "fired", set())
-    withdrawn = getattr(msel, "withdrawn", set())
+    fired: set[str] = msel.fired
+    withdrawn: set[str] = msel.withdrawn
     scn = world.scenario
     out = []
     for inj in scn.injects:
