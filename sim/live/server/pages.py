@@ -46,6 +46,7 @@ form.inline{display:inline}
 .countdown{font-variant-numeric:tabular-nums;font-size:1.4em}
 .step{display:none}.step.on{display:block}
 button{margin:.15em}
+button,input,select,textarea{font:inherit}
 """
 
 JS = """

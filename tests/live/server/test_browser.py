@@ -121,9 +121,15 @@ class Room:
         return WebDriverWait(self.d, timeout, poll_frequency=0.2).until(safe)
 
     def shot(self, name: str) -> None:
-        if self.shots is not None:
-            self.shots.mkdir(parents=True, exist_ok=True)
-            self.d.save_screenshot(str(self.shots / f"{name}.png"))
+        """The whole page (up to 2400 px tall) as ``name``.png, when pictures are wanted."""
+        if self.shots is None:
+            return
+        self.shots.mkdir(parents=True, exist_ok=True)
+        height = self.d.execute_script("return document.documentElement.scrollHeight")
+        self.d.set_window_size(1280, min(2400, max(800, int(height))))
+        self.d.execute_script("window.scrollTo(0, 0)")
+        self.d.save_screenshot(str(self.shots / f"{name}.png"))
+        self.d.set_window_size(1280, 1000)
 
     def pause_index(self) -> int:
         return int(self.d.find_element(By.CSS_SELECTOR, "#state main").get_attribute("data-pause"))
