@@ -115,6 +115,7 @@ def test_controller_actions_resume_and_replay_give_one_event_log(half_day, tmp_p
     told = [c["text"] for c in live.changes]
     assert "县核酸检测实验室 检测设备 6 → 2 台" in told
     assert any(text.startswith("跳过：") for text in told)
+    assert any(text.startswith("决策：") for text in told)  # and each decision, with its delay
     full = path.read_text(encoding="utf-8")
 
     # the laptop dies at a pause whose actions are journalled but not yet released

@@ -133,6 +133,13 @@ def test_devices_join_by_pin_and_wait_for_the_controller(half_day) -> None:
         assert "error" in phone.act("room", do="release")
         # nobody joins as the controller
         assert phone.open("/join", {"pin": access.pin, "role": "control", "name": "x"})[0] == 403
+        # a device the controller denies stays outside
+        stranger = Device(served)
+        stranger.open("/join", {"pin": access.pin, "role": "eval", "name": "陌生设备"})
+        other = next(d for d, v in session.devices.items() if v["name"] == "陌生设备")
+        assert laptop.act("control", do="deny", device=other) == {"ok": True}
+        assert "未批准" in stranger.open("/wait")[2]
+        assert stranger.open("/v/eval")[1] == "/join"
     finally:
         served.close()
         _finish(session, thread)
