@@ -204,3 +204,25 @@ def _finish(session: Session) -> None:
         if stop.inject is not None and stop.inject["type"] == "decision":
             session.act("choose", option=stop.inject["options"][0]["id"])
         session.act("release")
+
+
+@pytest.mark.slow  # two drills of 14 hours
+def test_an_inject_can_follow_the_rooms_decision(half_day) -> None:
+    from sim.api import run_drill
+    from sim.injects.msel import Scripted
+    from sim.scenario.injects import Inject
+
+    follow = Inject.model_validate(
+        {
+            "id": "why-wait",
+            "trigger": {"on": "decision_made", "where": {"option": "wait_full"}},
+            "target": "tracing_tf",
+            "type": "information",
+            "subject": "tracing",
+            "message": "指挥部追问：为何不立即再次流调？",
+        }
+    )
+    scn = half_day.model_copy(update={"injects": [*half_day.injects, follow]})
+    for choice, comes in (("wait_full", True), ("reinterview", False)):
+        log = run_drill(scn, 7, Scripted({"venue-finding": choice})).log
+        assert (log.first("inject", entity="why-wait") is not None) is comes
