@@ -76,6 +76,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "rollup": ("按专班汇总", "By task force"),
     "fan": ("假设推演（what-if）", "What-if fan"),
     "fan_running": ("计算中……", "running…"),
+    "fan_queued": ("排队等待计算", "queued"),
     "fan_reveal": ("向全场展示", "Show the room"),
     "fan_col_option": ("选项", "Option"),
     "fan_col_objective": ("目标", "Objective"),

@@ -217,24 +217,41 @@ def create_app(session: Session, fan: Fan | None = None) -> tuple[Starlette, Acc
             d["status"] = "approved" if do == "approve" else "denied"
         session.record(do, device=device, name=d["name"], role=d["role"])
 
+    queue: list[tuple[str, dict[str, str]]] = []  # fans asked for, newest last
+    busy = [False]
+
     def start_fan(iid: str) -> None:
-        """Compute the fan of decision ``iid`` in a thread (once; again is a no-op)."""
+        """Queue the fan of decision ``iid`` (once; again is a no-op).  One fan runs at a
+        time, the newest decision's first: the cores go to the question on the table."""
         if fan is None:
             raise ActionRefused(w("error", lang))
         with session.cond:
             if iid in session.fans and session.fans[iid].get("status") != "error":
                 return
-            session.fans[iid] = {"status": "running", "done": 0, "total": 0}
-            premises = session.premises()
+            session.fans[iid] = {"status": "queued", "done": 0, "total": 0}
+            queue.append((iid, session.premises()))
+            if not busy[0]:
+                busy[0] = True
+                threading.Thread(target=work, name="drill-fan", daemon=True).start()
             session.touch()
         session.record("fan", inject=iid, runs=session.fan_runs)
 
-        def progress(done: int, total: int) -> None:
+    def work() -> None:
+        assert fan is not None
+        while True:
             with session.cond:
-                session.fans[iid].update(done=done, total=total)
+                if not queue:
+                    busy[0] = False
+                    return
+                iid, premises = queue.pop()
+                session.fans[iid]["status"] = "running"
             session.touch()
 
-        def work() -> None:
+            def progress(done: int, total: int, iid: str = iid) -> None:
+                with session.cond:
+                    session.fans[iid].update(done=done, total=total)
+                session.touch()
+
             t0 = time.monotonic()
             try:
                 result = {**fan(iid, premises, progress), "status": "done"}
@@ -245,8 +262,6 @@ def create_app(session: Session, fan: Fan | None = None) -> tuple[Starlette, Acc
                 result["revealed"] = session.fans.get(iid, {}).get("revealed", False)
                 session.fans[iid] = result
             session.touch()
-
-        threading.Thread(target=work, name="drill-fan", daemon=True).start()
 
     def reveal_fan(iid: str) -> None:
         with session.cond:

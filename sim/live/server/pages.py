@@ -328,9 +328,9 @@ def _fans(s: Session, room: bool = False) -> str:
             continue
         title = esc(s.inject_title(iid))
         head = f"<h2>{esc(w('fan', lang))} · {title}</h2>"
-        if fan.get("status") == "running":
+        if fan.get("status") in ("queued", "running"):
             done = f" {fan['done']}/{fan['total']}" if fan.get("total") else ""
-            out.append(f"{head}<p>{esc(w('fan_running', lang))}{done}</p>")
+            out.append(f"{head}<p>{esc(w('fan_' + fan['status'], lang))}{done}</p>")
             continue
         if fan.get("status") == "error":
             out.append(f"{head}<p class='err'>{esc(fan['error'])}</p>")
