@@ -45,6 +45,7 @@ form.inline{display:inline}
 .err{color:#b00020;min-height:1.2em}
 .countdown{font-variant-numeric:tabular-nums;font-size:1.4em}
 .step{display:none}.step.on{display:block}
+.mark{visibility:hidden}.mark.on{visibility:visible}
 button{margin:.15em}
 button,input,select,textarea{font:inherit}
 """
@@ -623,6 +624,54 @@ def wait_page(s: Session, denied: bool) -> str:
     )
 
 
+STATE_LINES = (
+    ("contacts_identified", "#1d3557", ("密接判定", "contacts identified")),
+    ("contacts_isolated", "#2a9d8f", ("密接隔离", "contacts isolated")),
+    ("cases", "#e63946", ("确诊病例", "confirmed cases")),
+)
+"""The simulation state drawn under the debrief's slider: key, colour, legend."""
+
+
+def state_chart(history: list[dict[str, Any]], lang: str, width: int = 1200) -> str:
+    """The state at each pause as lines over simulated time (inline SVG), with one
+    marker per pause that the slider moves (``data-i``)."""
+    if not history:
+        return ""
+    height, pad = 160, 30
+    ts = [h["view"]["situation"]["t"] for h in history]
+    t0, t1 = min(ts), max(max(ts), min(ts) + 1)
+    top = max(1, *(h["view"]["situation"][k] for h in history for k, _, _ in STATE_LINES))
+
+    def x(t: float) -> float:
+        return pad + (width - 2 * pad) * (t - t0) / (t1 - t0)
+
+    def y(v: float) -> float:
+        return height - pad - (height - 2 * pad) * v / top
+
+    parts = []
+    for key, colour, _ in STATE_LINES:
+        pts = " ".join(
+            f"{x(t):.1f},{y(h['view']['situation'][key]):.1f}"
+            for t, h in zip(ts, history, strict=True)
+        )
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{pts}"/>')
+    for i, t in enumerate(ts):
+        on = " on" if i == 0 else ""
+        parts.append(
+            f'<line class="mark{on}" data-i="{i}" x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{pad}" '
+            f'y2="{height - pad}" stroke="#888" stroke-dasharray="3,3"/>'
+        )
+    legend = " ".join(
+        f'<span style="color:{colour}">■ {esc(words[0] if lang == "zh" else words[1])}</span>'
+        for _, colour, words in STATE_LINES
+    )
+    return (
+        f'<svg id="chart" viewBox="0 0 {width} {height}" width="100%" role="img">'
+        f'<text x="{pad}" y="{pad - 8}" font-size="12">{top}</text>{"".join(parts)}</svg>'
+        f"<p>{legend}</p>"
+    )
+
+
 def debrief_page(s: Session) -> str:
     """Every pause of the session as a step of a timeline the controller scrubs through."""
     lang = s.lang
@@ -659,10 +708,11 @@ def debrief_page(s: Session) -> str:
         body = (
             f"<header><h1>{esc(title)}</h1></header><main><section>"
             f'<input id="scrub" type="range" min="0" max="{n}" value="0" style="width:100%">'
+            f"{state_chart(s.history, lang)}"
             f'<p id="pos">1 / {len(steps)}</p></section></main>'
             f'<div id="steps">{"".join(steps)}</div>'
             "<script>const r=document.getElementById('scrub');r.addEventListener('input',()=>{"
-            "document.querySelectorAll('.step').forEach("
+            "document.querySelectorAll('.step,.mark').forEach("
             "d=>d.classList.toggle('on',d.dataset.i===r.value));"
             "document.getElementById('pos').textContent=(+r.value+1)+' / '+(+r.max+1);});</script>"
         )
