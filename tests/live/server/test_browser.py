@@ -306,6 +306,9 @@ def test_a_facilitated_session_killed_and_resumed(tmp_path: Path) -> None:
             "arguments[0].value = 1; arguments[0].dispatchEvent(new Event('input'))", scrub
         )
         room.wait(lambda d: d.find_element(By.ID, "pos").text.startswith("2 /"))
+        assert (
+            room.d.find_element(By.CSS_SELECTOR, "#chart .mark.on").get_attribute("data-i") == "1"
+        )
         room.shot("debrief")
     finally:
         server.kill()
