@@ -227,6 +227,12 @@ def play(
         raise BadInput(f"--seed must be within 0 … {MAX_SEED}")
     if resume is not None and answers is not None:
         raise BadInput("give --resume or --answers, not both")
+    if not 0 < answer_minutes <= 24 * 60:
+        raise BadInput("--answer-minutes must be more than 0 and at most a day (1440)")
+    if not 1 <= port <= 65535:
+        raise BadInput("--port must be within 1 … 65535")
+    if fan_runs != 0 and not 20 <= fan_runs <= MAX_RUNS:
+        raise BadInput(f"--fan-runs must be 0 (no fan) or within 20 … {MAX_RUNS}")
     if serve and answers is not None:
         raise BadInput("--answers replays without a room; drop --serve")
     recorded = None
@@ -297,8 +303,6 @@ def play(
         from sim.experiment.runner import default_workers
         from sim.live.server import serve as serve_session
 
-        if fan_runs != 0 and not 20 <= fan_runs <= MAX_RUNS:
-            raise BadInput(f"--fan-runs must be 0 (no fan) or within 20 … {MAX_RUNS}")
         session.fan_runs, session.can_fan = fan_runs, fan_runs > 0
         workers = default_workers()
 

@@ -69,7 +69,16 @@ def test_ctrl_c_in_the_console_keeps_the_session(monkeypatch, capsys, tmp_path: 
     assert not (tmp_path / "s").exists()  # no half-written run directory
 
 
-@pytest.mark.parametrize("args", [["--answers", "a.yaml", "--resume", "j.yaml"]])
-def test_resume_and_answers_do_not_mix(monkeypatch, capsys, args) -> None:
-    code, _, err = _play(monkeypatch, capsys, FLAGSHIP, *args)
-    assert code == 2 and "not both" in err
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--answers", "a.yaml", "--resume", "j.yaml"], "not both"),
+        (["--serve", "--answer-minutes", "0"], "--answer-minutes"),
+        (["--serve", "--port", "70000"], "--port"),
+        (["--serve", "--fan-runs", "5"], "--fan-runs"),
+    ],
+)
+def test_bad_arguments_are_one_line_exit_2(monkeypatch, capsys, tmp_path, args, says) -> None:
+    code, _, err = _play(monkeypatch, capsys, FLAGSHIP, "--out", tmp_path / "o", *args)
+    assert code == 2 and says in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []  # nothing written, no journal either
