@@ -35,4 +35,12 @@ def serve(
     say(f"{w('control', lang)}: {base}/control?key={access.tokens['control']}")
     say(f"{w('join', lang)}: {base}/join   {w('pin', lang)}: {access.pin}")
     session.start(on_finish)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # open event streams would hold Ctrl-C for ever: give them two seconds
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=2,
+    )
