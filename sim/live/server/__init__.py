@@ -28,19 +28,21 @@ def serve(
     from sim.live.server.app import create_app
     from sim.live.words import w
 
-    app, access = create_app(session, fan)
+    server: uvicorn.Server | None = None
+    app, access = create_app(session, fan, lambda: server is not None and server.should_exit)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"
     lang = session.lang
     say(f"{w('control', lang)}: {base}/control?key={access.tokens['control']}")
     say(f"{w('join', lang)}: {base}/join   {w('pin', lang)}: {access.pin}")
     session.start(on_finish)
-    # open event streams would hold Ctrl-C for ever: give them two seconds
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
         log_level="warning",
         access_log=False,
-        timeout_graceful_shutdown=2,
+        timeout_graceful_shutdown=5,  # the views' event streams end within a second
     )
+    server = uvicorn.Server(config)
+    server.run()

@@ -82,8 +82,11 @@ def cookie_name(role: str) -> str:
     return f"drill_{role.replace('-', '_')}"
 
 
-def create_app(session: Session, fan: Fan | None = None) -> tuple[Starlette, Access]:
-    """The app serving ``session``; ``fan`` (optional) computes what-if fans."""
+def create_app(
+    session: Session, fan: Fan | None = None, stopping: Callable[[], bool] = lambda: False
+) -> tuple[Starlette, Access]:
+    """The app serving ``session``; ``fan`` (optional) computes what-if fans;
+    ``stopping`` tells the event streams that the server is shutting down."""
     access = Access(session)
     lang = session.lang
 
@@ -168,15 +171,15 @@ def create_app(session: Session, fan: Fan | None = None) -> tuple[Starlette, Acc
             return Response(status_code=403)
 
         async def stream() -> AsyncIterator[str]:
-            version = -1
-            while True:
-                now = await anyio.to_thread.run_sync(session.wait_change, version, 10.0)
+            version, quiet = -1, 0
+            while not stopping():  # ends by itself when the server stops (Ctrl-C)
+                now = await anyio.to_thread.run_sync(session.wait_change, version, 1.0)
                 if await request.is_disconnected():
                     return
                 if now != version:
-                    version = now
+                    version, quiet = now, 0
                     yield f"data: {version}\n\n"
-                else:
+                elif (quiet := quiet + 1) % 15 == 0:
                     yield ": keep-alive\n\n"
 
         return StreamingResponse(
