@@ -45,7 +45,8 @@ def what_if_fan(
     ``achieved`` counts the replications in which the objective was achieved at all
     and ``values`` lists each replication's hours (None: not achieved), in seed order.
     ``objectives`` names the objectives at stake (default: the inject's, else its
-    subject's, else all).  ``progress`` is told
+    subject's, else every objective whose outcome differs between the options in
+    any replication).  ``progress`` is told
     (done, total) replications as batches finish.
     """
     inj = next((i for i in scenario.injects if i.id == inject_id), None)
@@ -53,11 +54,11 @@ def what_if_fan(
         raise ExperimentError(f"`inject`: '{inject_id}' is not a decision point of the scenario")
     if not MIN_RUNS <= runs <= MAX_RUNS:
         raise ExperimentError(f"`runs` must be within {MIN_RUNS} … {MAX_RUNS}")
-    stake = (
-        list(objectives or inj.objectives)
-        or [o.id for o in scenario.objectives if o.subject == inj.subject]
-        or [o.id for o in scenario.objectives]
-    )
+    stake = list(objectives or inj.objectives) or [
+        o.id for o in scenario.objectives if o.subject == inj.subject
+    ]
+    every = not stake  # nothing named: every objective, kept where the options differ
+    stake = stake or [o.id for o in scenario.objectives]
     unknown = [o for o in stake if o not in {x.id for x in scenario.objectives}]
     if unknown:
         raise ExperimentError(f"`objectives`: no objective '{unknown[0]}' in the scenario")
@@ -83,6 +84,8 @@ def what_if_fan(
             for o in row["objectives"]:
                 if o["id"] in values[row["plan"]]:
                     values[row["plan"]][o["id"]][index[row["seed"]]] = o["achieved_h"]
+    if every:  # paired replications: an objective no option moves is not at stake
+        stake = [sid for sid in stake if len({tuple(values[o][sid]) for o in ids}) > 1]
     titles = {o.id: o.title(lang) for o in scenario.objectives}
     standards = {o.id: o.standard_h for o in scenario.objectives}
     return {

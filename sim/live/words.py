@@ -78,11 +78,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "fan_running": ("计算中……", "running…"),
     "fan_queued": ("排队等待计算", "queued"),
     "fan_reveal": ("向全场展示", "Show the room"),
-    "fan_col_option": ("选项", "Option"),
     "fan_col_objective": ("目标", "Objective"),
-    "fan_col_median": ("中位数（小时）", "Median (h)"),
-    "fan_col_range": ("10%–90%（小时）", "10–90% (h)"),
-    "fan_col_met": ("达标比例", "Met"),
+    "fan_legend": (
+        "每格：达成用时中位数（10%–90%）· 达标比例。",
+        "Each cell: median hours to achieve (10–90 %) · share meeting the standard.",
+    ),
+    "fan_no_stake": (
+        "各选项对目标的结果没有差别",
+        "No objective's outcome differs between the options",
+    ),
     "fan_note": (
         "同一组随机种子下，各选项在决策点生效；{runs} 次重复，用时 {s:.0f} 秒。",
         "Same random seeds for every option, applied at the decision; "

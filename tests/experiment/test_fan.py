@@ -54,3 +54,12 @@ def test_only_a_decision_has_a_fan(half_day) -> None:
         what_if_fan(half_day, "push-list", runs=20)
     with pytest.raises(ExperimentError, match="runs"):
         what_if_fan(half_day, "venue-finding", runs=5)
+
+
+def test_without_named_objectives_only_those_the_options_move_are_shown(half_day) -> None:
+    fan = what_if_fan(half_day, "zone-seal", runs=20, seed=11)  # no objectives, none by subject
+    shown = [o["id"] for o in fan["options"][0]["objectives"]]
+    for j, sid in enumerate(shown):
+        per_option = {tuple(opt["objectives"][j]["values"]) for opt in fan["options"]}
+        assert len(per_option) > 1, sid
+    assert len(shown) < len(half_day.objectives)

@@ -46,6 +46,7 @@ form.inline{display:inline}
 .countdown{font-variant-numeric:tabular-nums;font-size:1.4em}
 .step{display:none}.step.on{display:block}
 .mark{visibility:hidden}.mark.on{visibility:visible}
+#fans{grid-column:1/-1}
 button{margin:.15em}
 button,input,select,textarea{font:inherit}
 """
@@ -324,7 +325,7 @@ def _fans(s: Session, room: bool = False) -> str:
     """The what-if fans: all of them for the controller, the revealed ones for the room."""
     lang = s.lang
     out = []
-    for iid, fan in s.fans.items():
+    for iid, fan in reversed(s.fans.items()):  # the latest decision first
         if room and not fan.get("revealed"):
             continue
         title = esc(s.inject_title(iid))
@@ -336,17 +337,25 @@ def _fans(s: Session, room: bool = False) -> str:
         if fan.get("status") == "error":
             out.append(f"{head}<p class='err'>{esc(fan['error'])}</p>")
             continue
+        options = fan["options"]
+        head_row = f"<th>{esc(w('fan_col_objective', lang))}</th>" + "".join(
+            f"<th>{esc(o['label'])}</th>" for o in options
+        )
         rows = []
-        for opt in fan["options"]:
-            for o in opt["objectives"]:
-                med = "—" if o["median_h"] is None else f"{o['median_h']:.1f}"
-                rng = "—" if o["p10_h"] is None else f"{o['p10_h']:.1f}–{o['p90_h']:.1f}"
-                rows.append(
-                    f"<tr><td>{esc(opt['label'])}</td><td>{esc(o['title'])}</td><td>{med}</td>"
-                    f"<td>{rng}</td><td>{100 * o['met_share']:.0f}%</td></tr>"
+        for j, first in enumerate(options[0]["objectives"] if options else []):
+            cells = []
+            for opt in options:
+                o = opt["objectives"][j]
+                if o["median_h"] is None:
+                    cells.append(f"<td>— · {100 * o['met_share']:.0f}%</td>")
+                    continue
+                cells.append(
+                    f"<td><b>{o['median_h']:.1f}</b> h ({o['p10_h']:.1f}–{o['p90_h']:.1f}) · "
+                    f"{100 * o['met_share']:.0f}%</td>"
                 )
-        cols = ("fan_col_option", "fan_col_objective", "fan_col_median", "fan_col_range")
-        head_row = "".join(f"<th>{esc(w(k, lang))}</th>" for k in (*cols, "fan_col_met"))
+            rows.append(f"<tr><td>{esc(first['title'])}</td>{''.join(cells)}</tr>")
+        if not rows:
+            rows.append(f"<tr><td>{esc(w('fan_no_stake', lang))}</td></tr>")
         reveal = ""
         if not room and not fan.get("revealed"):
             reveal = _form(
@@ -356,7 +365,8 @@ def _fans(s: Session, room: bool = False) -> str:
             )
         out.append(
             f"{head}<table><tr>{head_row}</tr>{''.join(rows)}</table>"
-            f"<p><small>{esc(w('fan_note', lang, runs=fan['runs'], s=fan['seconds']))}</small></p>"
+            f"<p><small>{esc(w('fan_legend', lang))} "
+            f"{esc(w('fan_note', lang, runs=fan['runs'], s=fan['seconds']))}</small></p>"
             f"{reveal}"
         )
     return f'<section id="fans">{"".join(out)}</section>' if out else ""
