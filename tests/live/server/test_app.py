@@ -198,3 +198,42 @@ def test_a_decisions_fan_starts_when_it_is_delivered_and_is_revealed(half_day) -
     finally:
         served.close()
         _finish(session, thread)
+
+
+def test_fans_run_one_at_a_time_the_latest_decision_first(half_day) -> None:
+    gate, order = threading.Event(), []
+
+    def fan(iid: str, premises: dict[str, str], progress: Any) -> dict[str, Any]:
+        order.append(iid)
+        if len(order) == 1:
+            gate.wait(60)  # the first fan is still running when the next decisions come
+        return {"inject": iid, "runs": 20, "options": []}
+
+    session = Session(half_day, 7, NullWriter())
+    create_app(session, fan)
+    thread = session.start()
+    decisions: list[str] = []
+    try:
+        _finish_recording(session, decisions)
+        assert len(decisions) == 3
+        with session.cond:
+            states = [session.fans[d]["status"] for d in decisions]
+        assert states == ["running", "queued", "queued"]
+    finally:
+        gate.set()
+        thread.join(timeout=120)
+    with session.cond:
+        session.cond.wait_for(
+            lambda: all(session.fans[d]["status"] == "done" for d in decisions), 30
+        )
+    assert order == [decisions[0], decisions[2], decisions[1]]
+
+
+def _finish_recording(session: Session, decisions: list[str]) -> None:
+    last = -1
+    while (stop := _wait_stop(session, last)) is not None and not session.finished:
+        last = stop.index
+        if stop.inject is not None and stop.inject["type"] == "decision":
+            decisions.append(stop.inject["id"])
+            session.act("choose", option=stop.inject["options"][0]["id"])
+        session.act("release")
