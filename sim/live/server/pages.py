@@ -257,6 +257,10 @@ def state_html(s: Session, role: str) -> str:
         aid = role[3:]
         if inj is not None and aid in (inj["target"], inj["called"]):
             out.append(_inject(inj, lang, control=False))
+            assert s.stop is not None
+            mine = [e for e in s.stop.entries if e.get("by") == aid]
+            if mine:  # what this task force has sent at this pause, as recorded
+                out.append(_entries(s, mine))
         else:
             out.append(f"<section><p>{esc(w('not_for_you', lang))}</p></section>")
         out.append(_tf_log(s, aid))

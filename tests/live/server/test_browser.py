@@ -226,8 +226,9 @@ def test_a_facilitated_session_killed_and_resumed(tmp_path: Path) -> None:
         # the task force answers from its own view
         room.tab(f"tf-{TF}")
         room.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#inject[data-inject='push-list']"))
-        room.shot("taskforce")
         room.act("answer", text="两小时内下发新城社区，网格员逐一电话核查并安排采样。")
+        room.wait(lambda d: "两小时内下发新城社区" in d.find_element(By.ID, "entries").text)
+        room.shot("taskforce")
         room.tab("control")
         room.wait(lambda d: "两小时内下发新城社区" in d.find_element(By.ID, "entries").text)
 
