@@ -214,7 +214,7 @@ def test_fans_run_one_at_a_time_the_latest_decision_first(half_day) -> None:
     thread = session.start()
     decisions: list[str] = []
     try:
-        _finish_recording(session, decisions)
+        _finish_recording(session, decisions, lambda: bool(order))
         assert len(decisions) == 3
         with session.cond:
             states = [session.fans[d]["status"] for d in decisions]
@@ -229,11 +229,16 @@ def test_fans_run_one_at_a_time_the_latest_decision_first(half_day) -> None:
     assert order == [decisions[0], decisions[2], decisions[1]]
 
 
-def _finish_recording(session: Session, decisions: list[str]) -> None:
+def _finish_recording(session: Session, decisions: list[str], started: Any) -> None:
+    """Play to the end choosing the first option; the first decision is released only
+    once its fan has started."""
     last = -1
     while (stop := _wait_stop(session, last)) is not None and not session.finished:
         last = stop.index
         if stop.inject is not None and stop.inject["type"] == "decision":
             decisions.append(stop.inject["id"])
             session.act("choose", option=stop.inject["options"][0]["id"])
+            deadline = time.monotonic() + 30
+            while not started() and time.monotonic() < deadline:
+                time.sleep(0.05)
         session.act("release")
