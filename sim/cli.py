@@ -195,8 +195,13 @@ def play(
         ),
     ] = 20,
     lang: Annotated[
-        str, typer.Option(help="language of the console and views: zh or en", callback=_check_lang)
-    ] = "zh",
+        str | None,
+        typer.Option(
+            help="language of the console and views: zh or en (default: zh; with --resume: "
+            "the session's)",
+            callback=lambda v: v if v is None else _check_lang(v),
+        ),
+    ] = None,
     seed: Annotated[
         int | None, typer.Option(help="random seed (default: the answer file's, the scenario's)")
     ] = None,
@@ -241,6 +246,8 @@ def play(
         scenario = scenario or Path(head["file"])
         plan = plan or [Path(p) for p in head.get("plans") or []]
         out = out or (Path(head["out"]) if isinstance(head.get("out"), str) else None)
+        lang = lang or (head["lang"] if head.get("lang") in ("zh", "en") else None)
+    lang = lang or "zh"
     if scenario is None:
         raise BadInput("name the scenario file (or --resume a journal)")
     scn = load_scenario(scenario, plan or [])

@@ -82,3 +82,19 @@ def test_bad_arguments_are_one_line_exit_2(monkeypatch, capsys, tmp_path, args, 
     code, _, err = _play(monkeypatch, capsys, FLAGSHIP, "--out", tmp_path / "o", *args)
     assert code == 2 and says in err and len(err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []  # nothing written, no journal either
+
+
+def test_resume_takes_the_sessions_scenario_language_and_place(monkeypatch, capsys, tmp_path):
+    seen: list[tuple[str, str, int]] = []
+
+    def serve(session, host, port, fan, on_finish, say) -> None:
+        seen.append((session.lang, session.scenario.meta.id, session.seed))
+
+    monkeypatch.setattr("sim.live.server.serve", serve)
+    first = _play(monkeypatch, capsys, FLAGSHIP, "--serve", "--lang", "en", "--seed", "5",
+                  "--out", tmp_path / "s")  # fmt: skip
+    journal = tmp_path / "s.journal.yaml"
+    again = _play(monkeypatch, capsys, "--resume", journal, "--serve")
+    assert first[0] == again[0] == 130
+    assert seen == [("en", "jiangxian-returnee", 5)] * 2
+    assert "continue with" in again[2]  # still in English
