@@ -26,7 +26,7 @@ from sim.language import load_scenario
 from sim.logs import configure_logging
 from sim.outdir import check_target
 from sim.scenario import ScenarioError
-from sim.scenario.limits import MAX_SEED
+from sim.scenario.limits import MAX_RUNS, MAX_SEED
 from sim.scenario.source import ScenarioWarning
 from sim.textsafe import markup, plain
 
@@ -159,49 +159,202 @@ def report(
 
 @app.command()
 def play(
-    scenario: Annotated[Path, typer.Argument(help="scenario YAML file")],
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(help="scenario YAML file (with --resume: the journal's by default)"),
+    ] = None,
     plan: PlanOpt = None,
     answers: Annotated[
-        Path | None, typer.Option(help="replay recorded answers (YAML) without a terminal")
+        Path | None,
+        typer.Option(help="replay recorded answers or a session journal (YAML) without a terminal"),
     ] = None,
+    resume: Annotated[
+        Path | None, typer.Option(help="continue a session where its journal stops")
+    ] = None,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve", help="run the session in browsers: room, control, task forces, evaluators"
+        ),
+    ] = False,
+    host: Annotated[
+        str, typer.Option(help="address to serve on (--serve); others reach it only if named")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to serve on (--serve)")] = 8765,
+    journal: Annotated[
+        Path | None,
+        typer.Option(help="session journal to write (default: beside the output directory)"),
+    ] = None,
+    answer_minutes: Annotated[
+        float, typer.Option(help="minutes the room has to answer an inject (the countdown)")
+    ] = 10.0,
+    fan_runs: Annotated[
+        int,
+        typer.Option(
+            help="paired replications per option of a decision's what-if fan (--serve; 0: none)"
+        ),
+    ] = 20,
     lang: Annotated[
-        str, typer.Option(help="language of the console: zh or en", callback=_check_lang)
-    ] = "zh",
+        str | None,
+        typer.Option(
+            help="language of the console and views: zh or en (default: zh; with --resume: "
+            "the session's)",
+            callback=lambda v: v if v is None else _check_lang(v),
+        ),
+    ] = None,
     seed: Annotated[
         int | None, typer.Option(help="random seed (default: the answer file's, the scenario's)")
     ] = None,
     save: Annotated[Path | None, typer.Option(help="write the session as an answer file")] = None,
     out: Annotated[Path | None, typer.Option(help="output directory")] = None,
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="skip the after-action report")
+    ] = False,
+    report_date: ReportDateOpt = None,
 ) -> None:
-    """Play the drill: pause at each inject for the room's choice or answer (or replay them)."""
+    """Play the drill: pause at each inject for the room's choice or answer, in the terminal
+    or in browsers (--serve); every answer and action goes to a journal that --resume
+    continues.  Ends by writing the run directory and the after-action report."""
     from sim.injects.answers import load_answers
     from sim.live.console import LiveConsole
-    from sim.live.play import Recorder, play_drill
+    from sim.live.host import journal_path, new_journal, play_outputs
+    from sim.live.journal import (
+        JournalWriter,
+        NullWriter,
+        is_journal,
+        load_journal,
+        read_session,
+    )
+    from sim.live.play import play_drill
+    from sim.live.session import Session
 
     if seed is not None and not 0 <= seed <= MAX_SEED:
         raise BadInput(f"--seed must be within 0 … {MAX_SEED}")
+    if resume is not None and answers is not None:
+        raise BadInput("give --resume or --answers, not both")
+    if not 0 < answer_minutes <= 24 * 60:
+        raise BadInput("--answer-minutes must be more than 0 and at most a day (1440)")
+    if not 1 <= port <= 65535:
+        raise BadInput("--port must be within 1 … 65535")
+    if fan_runs != 0 and not 20 <= fan_runs <= MAX_RUNS:
+        raise BadInput(f"--fan-runs must be 0 (no fan) or within 20 … {MAX_RUNS}")
+    if serve and answers is not None:
+        raise BadInput("--answers replays without a room; drop --serve")
+    recorded = None
+    if resume is not None:
+        head = read_session(resume)
+        scenario = scenario or Path(head["file"])
+        plan = plan or [Path(p) for p in head.get("plans") or []]
+        out = out or (Path(head["out"]) if isinstance(head.get("out"), str) else None)
+        lang = lang or (head["lang"] if head.get("lang") in ("zh", "en") else None)
+    lang = lang or "zh"
+    if scenario is None:
+        raise BadInput("name the scenario file (or --resume a journal)")
     scn = load_scenario(scenario, plan or [])
+    if resume is not None:
+        recorded = load_journal(resume, scn)
+        seed = recorded.sheet.seed if seed is None else seed
     if out is not None:
         check_target(out)  # before the session: refuse a directory drill did not write
-    if answers is not None:
+    if answers is not None and not is_journal(answers):
         sheet = load_answers(answers, scn)
         result = play_drill(scn, seed, answers=sheet)
-        recorder = None
+        target = write_run(result, out or default_out(scn, result.seed))
+        if save is not None:
+            sheet.seed = result.seed
+            sheet.save(save)
+        _play_report(target, lang, no_report, report_date, result.summary)
+        return
+    if answers is not None:
+        recorded = load_journal(answers, scn)
+        seed = recorded.sheet.seed if seed is None else seed
+    run_seed = scn.meta.seed if seed is None else seed
+    target = out or default_out(scn, run_seed)
+    check_target(target)
+    live = answers is None
+    if live and not serve and not sys.stdin.isatty():
+        raise BadInput("live play needs a terminal; replay a session with --answers FILE")
+    if resume is not None:
+        writer: JournalWriter = JournalWriter(resume)
+    elif live:
+        path = journal or journal_path(target)
+        writer = new_journal(path, scn, run_seed, scenario, plan or [], lang, target)
     else:
-        if not sys.stdin.isatty():
-            raise BadInput("live play needs a terminal; replay a session with --answers FILE")
-        run_seed = scn.meta.seed if seed is None else seed
-        recorder = Recorder(LiveConsole(lang), scn, run_seed)
-        try:
-            result = play_drill(scn, run_seed, facilitator=recorder)
-        except KeyboardInterrupt:  # Ctrl-C or Ctrl-D at a prompt: stop, write nothing
-            raise typer.Abort() from None
-    target = write_run(result, out or default_out(scn, result.seed))
-    if save is not None:
-        sheet_out = recorder.sheet if recorder is not None else sheet
-        sheet_out.seed = result.seed
-        sheet_out.save(save)
-    _print_summary(result.summary, target, lang)
+        writer = NullWriter()
+    driver = LiveConsole(lang) if live and not serve else None
+    session = Session(
+        scn,
+        run_seed,
+        writer,
+        recorded,
+        lang,
+        answer_minutes=answer_minutes,
+        driver=driver,
+        live=live,
+    )
+
+    def on_finish(done: Session) -> None:
+        assert done.result is not None
+        play_outputs(done, target, lambda d, lg: _write_report(d, lg, report_date), no_report)
+        if save is not None:
+            done.sheet().save(save)
+        if not serve:
+            return
+        for key, value in done.outputs.items():
+            typer.echo(f"{key}: {value}")
+
+    if live:
+        typer.echo(("推演记录: " if lang == "zh" else "session journal: ") + str(writer.path))
+    if serve:
+        from sim.experiment.fan import what_if_fan
+        from sim.experiment.runner import default_workers
+        from sim.live.server import serve as serve_session
+
+        session.fan_runs, session.can_fan = fan_runs, fan_runs > 0
+        workers = default_workers()
+
+        def fan(
+            iid: str, premises: dict[str, str], progress: Callable[[int, int], None]
+        ) -> dict[str, Any]:
+            return what_if_fan(
+                scn, iid, premises, fan_runs, run_seed, workers, lang, progress=progress
+            )
+
+        serve_session(session, host, port, fan if fan_runs else None, on_finish, typer.echo)
+        if not session.finished:
+            _resume_hint(writer.path, lang)
+            raise typer.Exit(130)
+        return
+    try:
+        session.run(on_finish)
+    except KeyboardInterrupt:  # Ctrl-C or Ctrl-D at a prompt: the journal is on disk
+        _resume_hint(writer.path, lang)
+        raise typer.Exit(130) from None
+    assert session.result is not None
+    _print_summary(session.result.summary, target, lang)
+    for key, value in session.outputs.items():
+        typer.echo(f"{key}: {value}")
+
+
+def _resume_hint(path: Path, lang: str) -> None:
+    if lang == "zh":
+        typer.echo(f"推演已保存：{path}；继续：drill play --resume {path}", err=True)
+    else:
+        typer.echo(f"session saved in {path}; continue with: drill play --resume {path}", err=True)
+
+
+def _play_report(
+    target: Path, lang: str, no_report: bool, report_date: str | None, summary: dict[str, Any]
+) -> None:
+    """What ``drill run`` writes and says after the run, for a replayed answer file."""
+    html = None
+    if not no_report:
+        if lang != "zh":
+            _write_report(target, "zh", report_date)
+        html = _write_report(target, lang, report_date)
+    _print_summary(summary, target, lang)
+    if html is not None:
+        typer.echo(("评估报告: " if lang == "zh" else "report: ") + str(html))
 
 
 @app.command()

@@ -63,8 +63,11 @@ class AnswerSheet:
         return write_atomic(Path(path), text)
 
 
-def load_answers(path: str | Path, scenario: Scenario) -> AnswerSheet:
-    """Read and check an answer file against ``scenario``; raise :class:`ScenarioError`."""
+def load_answers(path: str | Path, scenario: Scenario, extra: tuple[str, ...] = ()) -> AnswerSheet:
+    """Read and check an answer file against ``scenario``; raise :class:`ScenarioError`.
+
+    ``extra`` names further top-level keys a caller reads itself (a session journal,
+    :mod:`sim.live.journal`, is an answer file with more keys)."""
     src = load_yaml(path)
     problems: list[Problem] = []
 
@@ -76,8 +79,8 @@ def load_answers(path: str | Path, scenario: Scenario) -> AnswerSheet:
     if not isinstance(data, dict):
         raise ScenarioError([Problem(src.file, 1, "", "an answer file must be a mapping")])
     for key in data:
-        if key not in KEYS:
-            close = difflib.get_close_matches(str(key), KEYS, n=1)
+        if key not in KEYS and key not in extra:
+            close = difflib.get_close_matches(str(key), (*KEYS, *extra), n=1)
             problem((key,), "unknown key" + (f" (did you mean '{close[0]}'?)" if close else ""))
     injects = {i.id: i for i in scenario.injects}
     sheet = AnswerSheet()

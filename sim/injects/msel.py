@@ -114,11 +114,15 @@ class Msel:
         self.facilitator = facilitator
         self.fired: set[str] = set()
         self.delivered: list[str] = []
+        self.withdrawn: set[str] = set()
+        """Injects the controller took out of the timeline (fired early, skipped,
+        deferred in ``drill play``): their scheduled delivery does nothing."""
 
     # -- timing ---------------------------------------------------------------
     def _at(self, inj: Inject, t: float) -> Generator[Any, Any, None]:
         yield self.world.env.timeout(max(0.0, t - self.world.now))
-        self.deliver(inj)
+        if inj.id not in self.withdrawn:
+            self.deliver(inj)
 
     def _watch(self, inj: Inject) -> None:
         trig = inj.trigger

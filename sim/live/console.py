@@ -1,9 +1,11 @@
 """The facilitator's terminal console for live play (``drill play`` without ``--answers``).
 
 At each inject the simulation is paused: the console shows the situation (clock,
-cases, contacts, queues, rooms left, objectives at risk), the inject and its
-target role, and asks for the room's response.  ``?`` asks an ad-hoc question
-(临时点题) first; both question and answer go into the event log.
+cases, contacts, queues, rooms left, objectives at risk), what changed since the
+last pause (decisions taking effect, staff, machines), the inject and its target
+role, and asks for the room's response; a decision needs an explicit choice.
+``?`` asks an ad-hoc question (临时点题) first; both question and answer go into
+the event log.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from rich.table import Table
 
 from sim.injects.msel import Response
 from sim.live.play import situation
+from sim.live.state import changes
 from sim.report.locale import t
 from sim.textsafe import markup
 
@@ -30,6 +33,7 @@ class LiveConsole:
     def __init__(self, lang: str = "zh", console: Console | None = None):
         self.lang = lang
         self.console = console or Console(highlight=False)
+        self.seen = 0  # the event log up to here was shown already
 
     def t(self, key: str, **kw: str) -> str:
         return t(f"play.{key}", self.lang, **kw)
@@ -47,8 +51,7 @@ class LiveConsole:
         who = world.scenario.agents[target].name(self.lang) if target else ""
         while True:
             if inject.type == "decision":
-                default = world.scenario.decisions.get(inject.id) or inject.default_option
-                raw = self._ask(self.t("choose", d=default))
+                raw = self._ask(self.t("choose"))
             elif inject.type == "spot_check":
                 raw = self._ask(self.t("answer", who=who))
             else:
@@ -62,16 +65,14 @@ class LiveConsole:
             if inject.type != "decision":
                 response.answer = raw
                 return response
-            if not raw:
-                response.choice = default
-            else:
-                ids = [o.id for o in inject.options]
-                if raw.isdigit() and 1 <= int(raw) <= len(ids):
-                    raw = ids[int(raw) - 1]
-                if raw not in ids:
-                    self.console.print(f"[red]{markup(self.t('invalid', v=raw))}[/]")
-                    continue
-                response.choice = raw
+            ids = [o.id for o in inject.options]
+            if raw.isdigit() and 1 <= int(raw) <= len(ids):
+                raw = ids[int(raw) - 1]
+            if raw not in ids:  # no silent default: the room chooses explicitly
+                key = "no_choice" if not raw else "invalid"
+                self.console.print(f"[red]{markup(self.t(key, v=raw))}[/]")
+                continue
+            response.choice = raw
             label = inject.option(response.choice).label(self.lang)
             chosen = self.t("chosen", o=f"{response.choice} — {label}")
             self.console.print(f"[green]{markup(chosen)}[/]")
@@ -100,6 +101,11 @@ class LiveConsole:
         )
         grid.add_row(self.t("at_risk"), risks or self.t("none"))
         self.console.print(Panel(grid, title=self.t("situation")))
+        news = changes(world, self.seen, lang)
+        self.seen = len(world.log)
+        if news:
+            lines = "\n".join(markup(f"{c['clock']}  {c['text']}") for c in news[-8:])
+            self.console.print(Panel(lines, title=self.t("changed")))
         body = Table.grid(padding=(0, 2))
         body.add_column(style="bold")
         body.add_column()

@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any
 from sim.api import RunResult, run_drill
 from sim.evaluation.objectives import spans
 from sim.injects.answers import AnswerSheet
-from sim.injects.msel import Facilitator, Response, Scripted, rooms_taken, rooms_total
+from sim.injects.msel import Facilitator, Scripted, rooms_taken, rooms_total
 
 if TYPE_CHECKING:
     from sim.engine.world import World
-    from sim.scenario.injects import Inject
     from sim.scenario.model import Scenario
 
 
@@ -39,23 +38,6 @@ def play_drill(
     if seed is None and answers is not None:
         seed = answers.seed
     return run_drill(scenario, seed, facilitator)
-
-
-class Recorder:
-    """Wraps a facilitator and keeps its responses as an answer sheet (``--save``)."""
-
-    def __init__(self, inner: Facilitator, scenario: Scenario, seed: int):
-        self.inner = inner
-        self.sheet = AnswerSheet(scenario=scenario.meta.id, seed=seed)
-
-    def pause(self, world: World, inject: Inject, called: str | None) -> Response:
-        response = self.inner.pause(world, inject, called)
-        text = response.choice if inject.type == "decision" else response.answer
-        if text:
-            self.sheet.answers[inject.id] = text
-        if response.ad_hoc:
-            self.sheet.ad_hoc[inject.id] = list(response.ad_hoc)
-        return response
 
 
 @dataclass

@@ -27,6 +27,7 @@ from sim.report.document import Report, ReportInputError, Section, png_bytes, re
 from sim.report.locale import subject as subject_name
 from sim.report.locale import t, task
 from sim.report.names import Names
+from sim.report.session import evaluation_rows, read_session, room_section
 
 IP_COLUMNS = (
     "ip_capability",
@@ -575,7 +576,7 @@ def plan_table(
     rows = [
         [
             subject_name(r["subject"], lang),
-            titles.get(r["objective"]) or t("resource_area", lang),
+            r.get("area") or titles.get(r["objective"]) or t("resource_area", lang),
             r["action"],
             t(f"poete_{r['poete']}", lang),
             names.agent(r["responsible"]),
@@ -688,6 +689,9 @@ def run_report(
         name=names.of,
         when=when,
     )
+    session = read_session(run_dir)  # a played drill: the room's observations and verdicts
+    if session is not None:
+        plan += evaluation_rows(session, scn, names, lang, on)
     evaluation["improvement_plan"] = plan
     headers, rows = plan_table(plan, scn, names, lang)
     plan_sec = Section("plan", t("improvement_plan", lang))
@@ -719,6 +723,7 @@ def run_report(
             rating_scale(scn, lang),
             ratings_summary(summary, lang),
             capabilities(summary, evaluation, plan, names, scn, lang),
+            *([room_section(session, log, scn, names, lang)] if session is not None else []),
             plan_sec,
             plot_sec,
             inj,

@@ -318,6 +318,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "verdict_correct": {"zh": "回答正确", "en": "answered correctly"},
     "verdict_partial": {"zh": "回答不完整", "en": "answered in part"},
     "verdict_wrong": {"zh": "回答错误", "en": "answered wrongly"},
+    "verdict_off_duty": {"zh": "答的是其他岗位的职责", "en": "named other posts' duties"},
+    "verdict_unclear": {"zh": "未答出本岗职责", "en": "named no duty of the post"},
     "verdict": {"zh": "结论", "en": "Verdict"},
     "verdict_intro": {
         "zh": "各预案相对基础方案（同一组随机种子配对）达标概率的变化（百分点），方括号内为 95% Newcombe 配对区间；区间不含 0 即为确有差别。",
@@ -538,9 +540,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "play.called": {"zh": "电话连线", "en": "Phoning"},
     "play.expected": {"zh": "导演组备注·期望行动", "en": "Controller note · expected action"},
     "play.choose": {
-        "zh": "请选择（编号或选项名；? 临时点题；回车 = {d}）",
-        "en": "Choose (number or option id; ? ad-hoc question; Enter = {d})",
+        "zh": "请选择（编号或选项名；? 临时点题）",
+        "en": "Choose (number or option id; ? ad-hoc question)",
     },
+    "play.no_choice": {
+        "zh": "请明确选择一个选项（不设默认）",
+        "en": "choose one of the options (there is no default)",
+    },
+    "play.changed": {"zh": "态势变化", "en": "What changed"},
     "play.answer": {
         "zh": "{who} 的回答（? 临时点题）",
         "en": "Answer of {who} (? ad-hoc question)",

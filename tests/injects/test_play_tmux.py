@@ -81,6 +81,7 @@ def test_live_console_shows_the_inject_and_the_choice_changes_the_outcome(tmp_pa
             "-m",
             "sim.cli",
             "play",
+            "--no-report",  # the AAR is written after the session; not read here
             FLAGSHIP,
             "--plan",
             PLANS[0],
@@ -109,6 +110,8 @@ def test_live_console_shows_the_inject_and_the_choice_changes_the_outcome(tmp_pa
         pane.wait("Answer on the spot")
         pane.type("The police big-data team")
         pane.wait("Choose (", count=2)
+        pane.type("")  # Enter alone takes no default: the room must choose
+        pane.wait("there is no default")
         pane.type("later")
         pane.wait("not an option: later")
         pane.type("1")
