@@ -34,7 +34,10 @@ def test_plan_applies_to_flagship(plan: Path, flagship) -> None:
 YICHENG = ROOT / "scenarios" / "yicheng-two-chains.yaml"
 YICHENG_PLANS = [
     *sorted((ROOT / "scenarios" / "plans" / "yicheng").glob("*.yaml")),
-    *(ROOT / "scenarios" / "plans" / f"{p}.yaml" for p in ("half-supervision", "no-point-to-point")),
+    *(
+        ROOT / "scenarios" / "plans" / f"{p}.yaml"
+        for p in ("half-supervision", "no-point-to-point")
+    ),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The second county's drill (seed 004): two unrelated chains, each found, traced, moved and tested."""
+"""The second county's drill (seed 004): two unrelated chains, found, traced, moved, tested."""
 
 from __future__ import annotations
 
