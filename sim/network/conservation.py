@@ -139,7 +139,9 @@ def _causes(log: EventLog) -> list[str]:
             elif stage == "data_push" and e.entity not in verified:
                 problems.append(f"seq {e.seq}: {e.entity} identified from push before verified")
         elif k == "transfer_requested":
-            need(e, "contact_identified")
+            # a traced contact, or a person found breaching home quarantine (moved to a site)
+            if e.entity not in seen["home_quarantine_breach_found"]:
+                need(e, "contact_identified")
         elif k == "isolated":
             mode = d.get("mode")
             if mode not in PLACED[1:]:
