@@ -78,14 +78,16 @@ def test_placement_rule_sends_secondary_contacts_home_without_a_vehicle(plans: P
 @pytest.mark.slow  # one more three-day run (the fast tier is at its budget)
 def test_fewer_teams_only_add_breaches(plans: Path) -> None:
     """Same seed, half the grid workers on five-to-one teams: more households go
-    unsupervised, and everyone in breach with full teams is in breach with half."""
+    unsupervised, and everyone at home in both runs who is in breach with full teams
+    is in breach with half (the breaches' own infections may send others home)."""
     base, half = _world(plans, 4).log, _run(plans, 4, "half-supervision")
     b, h = _home(base), _home(half.log)
-    assert b.keys() == h.keys()
+    both = b.keys() & h.keys()
+    assert len(both) >= 0.9 * len(b)
     unsupervised = [sum(not d["supervised"] for d in x.values()) for x in (b, h)]
     assert unsupervised[1] > unsupervised[0] > 0
     breach = [{p for p, d in x.items() if not d["compliant"]} for x in (b, h)]
-    assert breach[0] < breach[1]
+    assert breach[0] & both < breach[1] & both
     summary = half.summary["isolation"]["home_quarantine"]
     assert summary == {
         "people": len(h),
