@@ -57,6 +57,7 @@ def touched(log: EventLog) -> set[str]:
 def _walk(log: EventLog) -> tuple[dict[str, str], list[str]]:
     state: dict[str, str] = {}
     admitted: set[str] = set()
+    noncompliant: set[str] = set()
     problems: list[str] = []
 
     def info(person: str, new: str) -> None:
@@ -82,9 +83,13 @@ def _walk(log: EventLog) -> tuple[dict[str, str], list[str]]:
             info(p, "awaiting_admission")
         elif k == "isolated":
             old = state.get(p)
-            if old in PLACED or old == "in_hospital":
-                problems.append(f"seq {e.seq}: {p} isolated ({d.get('mode')}) while {old}")
             mode = d.get("mode")
+            # a non-compliant home quarantine is logged but not isolating: hospital may follow
+            loose = old == "home_quarantine" and mode == "hospital" and p in noncompliant
+            if (old in PLACED or old == "in_hospital") and not loose:
+                problems.append(f"seq {e.seq}: {p} isolated ({d.get('mode')}) while {old}")
+            if mode == "home_quarantine" and d.get("compliant") is False:
+                noncompliant.add(p)
             if mode == "hospital":
                 state[p] = "in_hospital"
             elif mode == "central_quarantine" and d.get("site") == "neighbouring_county":

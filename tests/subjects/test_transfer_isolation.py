@@ -52,7 +52,7 @@ def test_isolated_after_identification_in_site_order() -> None:
     assert order[0] in sites[sites.index(order[1]) :]
     assert len(log.of("site_full", entity=order[0])) >= 2
     identified = {e.entity: e.t for e in log.of("contact_identified")}
-    for e in log.of("isolated", mode="central_quarantine"):
+    for e in _contacts(log.of("isolated", mode="central_quarantine")):
         assert e.t >= identified[e.entity]
     trips = log.of("transfer_departed")
     assert trips and max(t.details["riders"] for t in trips) <= p.seats
@@ -69,7 +69,7 @@ def test_quarantine_tests_on_schedule_and_release() -> None:
             tests.setdefault(e.entity, []).append((e.t, e.details["reason"]))
     released = {e.entity: e.t for e in log.of("quarantine_released")}
     assert released
-    for e in log.of("isolated", mode="central_quarantine"):
+    for e in _contacts(log.of("isolated", mode="central_quarantine")):
         q = sched[e.details["role"]]
         for t, reason in tests.get(e.entity, []):
             day = int(reason.rsplit("_", 1)[1])
@@ -80,9 +80,15 @@ def test_quarantine_tests_on_schedule_and_release() -> None:
     assert Counter(r for v in tests.values() for _, r in v)["quarantine_day_1"] > 50
 
 
+def _contacts(isolated: list) -> list:
+    """Isolations of traced contacts: not of arrivals handed over from a checkpoint
+    (point to point, by their own rule: medium-risk origins at home)."""
+    return [e for e in isolated if e.details.get("role") != "arrival"]
+
+
 def _first_home_quarantine(log) -> float:
-    """When the first person went to home quarantine (inf if nobody did)."""
-    home = log.of("isolated", mode="home_quarantine")
+    """When the first contact went to home quarantine (inf if nobody did)."""
+    home = _contacts(log.of("isolated", mode="home_quarantine"))
     return min((e.t for e in home), default=float("inf"))
 
 
@@ -95,14 +101,14 @@ def test_no_second_site_fills_the_first_and_overflows_home() -> None:
         log = run(seed, "no-second-site").log
         full = log.first("site_full", entity="hotel_a")
         assert full is not None
-        home = log.of("isolated", mode="home_quarantine")
+        home = _contacts(log.of("isolated", mode="home_quarantine"))
         assert home and all(e.t >= full.t for e in home)
         assert all(e.agent == p.home_quarantine.agent for e in home)
         assert not log.of("isolated", site="hotel_b")
         # same seed, same contacts: with both sites the overflow comes later, if at all
         base = run(seed).log
         assert base.of("isolated", site="hotel_b")
-        base_home = base.of("isolated", mode="home_quarantine")
+        base_home = _contacts(base.of("isolated", mode="home_quarantine"))
         assert len(base_home) < len(home)
         assert _first_home_quarantine(base) > _first_home_quarantine(log)
         if base_home:  # only once every site of the plan has been full
@@ -154,9 +160,9 @@ def test_reconfigure_adds_a_site_and_vehicles_during_play() -> None:
     assert opened.t == 8 and added.details["added"] == 4
     assert log.of("isolated", site="school_c")
     # the new rooms take the overflow that went home without them (same seed)
-    home = log.of("isolated", mode="home_quarantine")
+    home = _contacts(log.of("isolated", mode="home_quarantine"))
     before = run(1, "no-second-site").log
-    assert len(home) < len(before.of("isolated", mode="home_quarantine"))
+    assert len(home) < len(_contacts(before.of("isolated", mode="home_quarantine")))
     assert _first_home_quarantine(log) > _first_home_quarantine(before)
     school_full = log.first("site_full", entity="school_c")
     assert not home or (school_full is not None and min(e.t for e in home) >= school_full.t)
