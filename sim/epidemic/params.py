@@ -128,11 +128,11 @@ PRESETS: dict[str, Preset] = {
         r0=8.2,
         k=0.4,
         incubation_shape=2.1,
-        incubation_scale=4.404,  # mean 3.9 d, sd 1.95 d
-        presymptomatic=0.38,
+        incubation_scale=4.449,  # mean 3.94 d, sd 1.97 d
+        presymptomatic=0.31,
         asymptomatic=0.32,
         latent_period=1.0,
-        household_attack=0.6,
+        household_attack=0.88,
         sources="R0 8.2: Liu & Rocklöv 2022 J Travel Med 29:taac037 (Omicron mean); incubation "
         "mean 3.9 d, sd 1.95 d: Hangzhou BA.1.1 3.8 d (Xin et al. 2022 IJID 126:132), Beijing "
         "BA.2 median 4.0 d, IQR 3-6 (Du et al. 2022 Chin J Epidemiol 43:1364), Shanghai BA.2 "
