@@ -268,3 +268,28 @@ def test_household_attempts_are_a_poisson_process_timed_like_offspring(flagship)
     first = np.full(home.size, np.inf)
     np.minimum.at(first, np.searchsorted(home, members), hours)
     assert first[counts > 0].mean() < single.mean() - 3.0  # the earliest: front-loaded
+
+
+def test_every_household_member_is_met_whatever_the_vaccination(flagship) -> None:
+    """docs/model.md: every household member is met when the case starts, whatever
+    measure is in force (vaccination thins transmission attempts, not the meeting), so
+    a vaccinated member is a household contact like any other."""
+    subjects = SubjectParams(
+        traffic_control=flagship.subjects.traffic_control,
+        routine_prevention=flagship.subjects.routine_prevention,
+    )
+    scn = _outbreak_only(flagship, 48.0).model_copy(update={"subjects": subjects})
+    cases = 0
+    for seed in range(3):
+        world = build_world(scn, seed)
+        assert world.transmission_modifiers  # vaccination is in force
+        world.env.run(until=48.0)
+        met: dict[str, set[str]] = {}
+        for e in world.log.of("contact_exposed", setting="household"):
+            met.setdefault(e.details["source"], set()).add(e.entity)
+        for e in world.log.of("infection"):
+            home = {str(m) for m in world.population.household_members(int(e.entity))}
+            if home:
+                cases += 1
+                assert met.get(e.entity, set()) == home
+    assert cases >= 3
