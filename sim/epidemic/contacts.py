@@ -14,8 +14,10 @@ realistic load.  Every exposure is a scheduled event: it happens only if the
 case is not yet isolated (isolated offspring: only if it is), and only if a
 per-exposure uniform is below ``world.transmission_factor``.  With a
 ``household_attack`` rate (the BA.2 preset), household transmission is not a
-share of the NegBin count: each household member is infected with that
-probability, at a generation time of its own.  The model's
+share of the NegBin count: each household member receives a Poisson number of
+transmission attempts timed like offspring (a hazard while the case is at home)
+and is infected at the first that succeeds, with that probability over a whole
+infectious period.  The model's
 abstract isolation delays are replaced by the response: a symptomatic case
 seeks care at a fever clinic after an onset-to-presentation delay
 (``test_requested`` with ``reason="fever_clinic"``) and is isolated when the
@@ -143,7 +145,9 @@ j * _ATTEMPTS + i``; member j's attempt count: entity j of stream ``household``)
 _NEGBIN_TABLE = 2048
 """Offspring counts read from a cdf table (larger ones from scipy's ppf)."""
 _ATTEMPTS = 64
-"""Cap on transmission attempts per household member (P(Poisson(3) ≥ 64) < 1e-60)."""
+"""Cap on transmission attempts per household member, 63 (the preset's mean is 2.1:
+P(Poisson(2.1) ≥ 64) < 1e-60; even ``household_attack`` 1, mean 27.6, infects at the
+first attempt after entry)."""
 
 
 def install(world: World, params: EpidemicParams) -> None:
