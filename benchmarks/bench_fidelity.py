@@ -95,7 +95,7 @@ def main() -> None:
         f"{args.scenario.name}, seeds {seeds.start}–{seeds.stop - 1} ({len(facts)} runs, "
         f"{elapsed:.0f} s); preset {scn.epidemic.preset}"
     )
-    print(f"{'quantity':<62}{'value':>8}  {'95% interval':<16}{'field':<12}{'pass':<6}")
+    print(f"{'quantity':<62}{'value':>9}  {'95% interval':<16}{'field':<12}{'pass':<6}")
     failed = 0
     for row in rows:
         value = est[row["key"]]
@@ -110,7 +110,7 @@ def main() -> None:
         failed += ok is False
         mark = "" if ok is None else ("yes" if ok else "NO")
         print(
-            f"{row['label']:<62}{value:>8.3f}  {lo:.3f}–{hi:.3f}".ljust(88) + f"{field:<12}{mark}"
+            f"{row['label']:<62}{value:>9.4f}  {lo:.3f}–{hi:.3f}".ljust(89) + f"{field:<12}{mark}"
         )
         print(f"    {row['kind']}; {row['estimator']}")
         print(f"    source: {row['source']}")

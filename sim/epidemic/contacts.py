@@ -14,8 +14,10 @@ realistic load.  Every exposure is a scheduled event: it happens only if the
 case is not yet isolated (isolated offspring: only if it is), and only if a
 per-exposure uniform is below ``world.transmission_factor``.  With a
 ``household_attack`` rate (the BA.2 preset), household transmission is not a
-share of the NegBin count: each household member is infected with that
-probability, at a generation time of its own.  The model's
+share of the NegBin count: each household member receives a Poisson number of
+transmission attempts timed like offspring (a hazard while the case is at home)
+and is infected at the first that succeeds, with that probability over a whole
+infectious period.  The model's
 abstract isolation delays are replaced by the response: a symptomatic case
 seeks care at a fever clinic after an onset-to-presentation delay
 (``test_requested`` with ``reason="fever_clinic"``) and is isolated when the
@@ -138,7 +140,14 @@ def _count(dist: Any, u: float) -> int:
 
 
 _HOUSEHOLD_BASE = 1 << 19
-"""Draw entities of household infections (member j is ``_HOUSEHOLD_BASE + j``)."""
+"""Draw entities of household transmission (attempt i on member j: ``_HOUSEHOLD_BASE +
+j * _ATTEMPTS + i``; member j's attempt count: entity j of stream ``household``)."""
+_NEGBIN_TABLE = 2048
+"""Offspring counts read from a cdf table (larger ones from scipy's ppf)."""
+_ATTEMPTS = 64
+"""Cap on transmission attempts per household member, 63 (the preset's mean is 2.1:
+P(Poisson(2.1) ≥ 64) < 1e-60; even ``household_attack`` 1, mean 27.6, infects at the
+first attempt after entry)."""
 
 
 def install(world: World, params: EpidemicParams) -> None:
@@ -164,10 +173,19 @@ class Outbreak:
             shares[0] = 0.0
             shares = shares / shares.sum() if shares.sum() > 0 else shares
         self.cum_share = np.cumsum(shares)
+        # household transmission attempts per member over a whole infectious period:
+        # Poisson with mean −ln(1 − household_attack) (so P(at least one) = household_attack)
+        self.attempts_cdf = np.empty(0)
+        if self.household_attack is not None and self.household_attack > 0:
+            rate = -np.log1p(-min(self.household_attack, 1 - 1e-12))
+            from scipy import stats  # deferred: scipy.stats costs ~1 s of CLI start-up
+
+            self.attempts_cdf = stats.poisson.cdf(np.arange(_ATTEMPTS), rate)
         self.presentation = params.presentation_delay or Weibull(
             dist="weibull", shape=DELAYS["short"][0], scale=DELAYS["short"][1] * 24
         )
         self.capped = False
+        self._nbinom_cdf: dict[float, np.ndarray] = {}
 
     # -- draws -----------------------------------------------------------------
     def u(self, name: str, person: int, idx: np.ndarray | int = 0, slot: int = 0) -> np.ndarray:
@@ -192,6 +210,11 @@ class Outbreak:
         A draw earlier than the latent period after the case's own exposure is
         redrawn (ringbp; latent period 0 by default), with the next slot.
         """
+        return self._generation_at(person, incubation_d, base + np.arange(n))
+
+    def _generation_at(self, person: int, incubation_d: float, ids: np.ndarray) -> np.ndarray:
+        """:meth:`generation_hours` for draw entities ``ids`` of ``person``."""
+        n = ids.size
         if n == 0:
             return np.empty(0)
         m = self.m
@@ -201,8 +224,8 @@ class Outbreak:
         out = np.full(n, -1.0)
         todo = np.arange(n)
         for attempt in range(_TRIES):
-            u0 = self.u("gt", person, base + todo, slot=2 * attempt)
-            u1 = self.u("gt", person, base + todo, slot=2 * attempt + 1)
+            u0 = self.u("gt", person, ids[todo], slot=2 * attempt)
+            u1 = self.u("gt", person, ids[todo], slot=2 * attempt + 1)
             z0, z1 = np.abs(special.ndtri(u0)), special.ndtri(u1)
             x = incubation_d + m.omega * (delta * z0 + np.sqrt(1 - delta * delta) * z1)
             out[todo] = x
@@ -211,12 +234,56 @@ class Outbreak:
                 break
         return np.maximum(out, latent) * 24.0
 
+    def household_attempts(
+        self, case: int, incubation_d: float, home: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Transmission attempts on the household: (member, hours after the case's exposure,
+        thinning uniform), one row per attempt.
+
+        Household members share the home for the case's whole infectious period, so
+        each is exposed continuously: attempts on a member are the points of a
+        Poisson process whose intensity is the generation-time density times
+        −ln(1 − ``household_attack``) — a Poisson number of attempts, each timed like
+        an offspring.  The member is infected at the first attempt that finds the
+        case at home (not isolated) and passes the measures' thinning, so over a
+        whole infectious period P(infected) = ``household_attack`` (with a constant
+        factor f: 1 − (1 − ``household_attack``)^f), and an infection comes at the
+        earliest attempt, as in household transmission models (Cauchemez et al. 2004,
+        *Stat Med* 23:3469; Manica et al. 2022).
+        """
+        if home.size == 0 or self.attempts_cdf.size == 0:
+            return np.empty(0, dtype=np.int64), np.empty(0), np.empty(0)
+        u_n = self.u_many("household", case, home.size)
+        n = np.minimum(np.searchsorted(self.attempts_cdf, u_n, side="right"), _ATTEMPTS - 1)
+        member = np.repeat(np.arange(home.size), n)
+        ids = (
+            _HOUSEHOLD_BASE
+            + member * _ATTEMPTS
+            + (np.arange(member.size) - np.repeat(np.cumsum(n) - n, n))
+        )
+        hours = self._generation_at(case, incubation_d, ids)
+        return home[member], hours, self.u("thin", case, ids) if ids.size else np.empty(0)
+
     def _negbin(self, u: float, mean: float) -> int:
+        """NegBin(mean, k) offspring count from one uniform: ``scipy.stats.nbinom.ppf``.
+
+        The smallest n with cdf(n) ≥ u, read from a cdf table computed once per mean
+        (scipy's ppf is the same search on the same cdf, at ~0.5 ms a call); a
+        uniform beyond the table's last value falls back to scipy.
+        """
         if mean <= 0:
             return 0
         k = self.m.k
         from scipy import stats  # deferred: scipy.stats costs ~1 s of CLI start-up
 
+        cdf = self._nbinom_cdf.get(mean)
+        if cdf is None:
+            cdf = self._nbinom_cdf[mean] = stats.nbinom.cdf(
+                np.arange(_NEGBIN_TABLE), k, k / (k + mean)
+            )
+        n = int(np.searchsorted(cdf, u, side="left"))
+        if n < cdf.size:
+            return n
         return int(stats.nbinom.ppf(u, k, k / (k + mean)))
 
     def _targets(self, case: int, setting: str, u: np.ndarray) -> np.ndarray:
@@ -376,16 +443,16 @@ class Outbreak:
         kind[:n_comm] = 0
         kind[n_comm:n_inf] = 1
         if self.household_attack is not None:
-            # each household member is infected with the household attack probability
-            home = world.population.household_members(case)
-            j = np.flatnonzero(self.u_many("household", case, home.size) < self.household_attack)
-            if j.size:
-                t_h = self.generation_hours(case, incubation_d, home.size, _HOUSEHOLD_BASE)[j]
-                all_p = np.concatenate([all_p, home[j]])
-                all_s = np.concatenate([all_s, np.zeros(j.size, dtype=all_s.dtype)])
-                all_t = np.concatenate([all_t, exposure_h + t_h])
-                kind = np.concatenate([kind, np.zeros(j.size, dtype=kind.dtype)])
-                thin = np.concatenate([thin, self.u("thin", case, _HOUSEHOLD_BASE + j)])
+            # household members: transmission attempts while the case is at home
+            h_p, h_t, h_u = self.household_attempts(
+                case, incubation_d, world.population.household_members(case)
+            )
+            if h_p.size:
+                all_p = np.concatenate([all_p, h_p])
+                all_s = np.concatenate([all_s, np.zeros(h_p.size, dtype=all_s.dtype)])
+                all_t = np.concatenate([all_t, exposure_h + h_t])
+                kind = np.concatenate([kind, np.zeros(h_p.size, dtype=kind.dtype)])
+                thin = np.concatenate([thin, h_u])
         if not asymptomatic:
             world.spawn(self._symptoms(case, onset_h, u_present))
         order = np.argsort(all_t, kind="stable")
@@ -406,7 +473,9 @@ class Outbreak:
             if (k == 1) != (case in world.isolated) or person == case:
                 continue
             setting = SETTINGS[si]
-            if world.transmission_modifiers:
+            # the household shares the home: its members are met whatever measure is in
+            # force (a vaccinated member is a close contact); measures thin transmission
+            if world.transmission_modifiers and (k != 2 or si != 0):
                 # a measure on either side (a sealed case, a sealed contact) stops the contact
                 factor = world.transmission_factor(np.asarray([case, person]), setting).min()
                 if u_thin >= factor:

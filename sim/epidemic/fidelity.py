@@ -12,8 +12,10 @@ studies, applied to the simulated line list:
 - **serial interval**: onset of a symptomatic infectee minus onset of its
   symptomatic infector, written as (infectee's exposure − infector's onset) +
   the infectee's incubation period: the first part is averaged over every
-  pair whose infector's onset falls inside the run (pairs whose infector's onset
-  is after the end are counted and left out), the second is the censored
+  pair whose infector was isolated during the run (a confirmed case, as in a
+  field line list; its transmission is complete) and whose infector's onset
+  falls inside the run (pairs whose infector's onset is after the end are
+  counted and left out), the second is the censored
   incubation mean above — the infectee's incubation does not depend on when it
   was infected, and most infectees' onsets fall after a 14-day run;
 - **household attack rate**: household members of a household's first case
@@ -26,7 +28,10 @@ studies, applied to the simulated line list:
   travellers at the checkpoint, contacts in quarantine) is reported beside it;
 - **pre-symptomatic share** (realised): infections by a symptomatic infector
   that happened before the infector's onset, over all infections by symptomatic
-  infectors;
+  infectors, for infectors isolated during the run — the infectors of a field
+  line list are confirmed cases whose transmission has ended; an infector still
+  at large at the end is left out (its infections after the end, mostly after its
+  onset, are unobserved, which would bias the share up);
 - **realised generation time**: infectee's exposure minus infector's;
 - **infections by travellers**: infections whose infector is an imported case
   other than the returnee;
@@ -63,7 +68,7 @@ class RunFacts:
     household_infected: int = 0
     household_members_all: int = 0  # every first case isolated during the run
     household_infected_all: int = 0
-    by_symptomatic: int = 0
+    by_symptomatic: int = 0  # infections by symptomatic infectors isolated during the run
     before_onset: int = 0
     by_travellers: int = 0
     imported: int = 0
@@ -86,6 +91,9 @@ def run_facts(log: EventLog, end_h: float) -> RunFacts:
     setting = {e.entity: e.details["setting"] for e in infections}
     source = {e.entity: str(e.details["source"]) for e in infections}
     returnee = {e.entity for e in log.of("returnee_arrival")}
+    isolated: dict[str, float] = {}
+    for e in log.of("isolated"):
+        isolated.setdefault(e.entity, e.t)
     for person, t_exp in exposure.items():
         if setting[person] == "imported":
             f.imported += 1
@@ -103,17 +111,15 @@ def run_facts(log: EventLog, end_h: float) -> RunFacts:
         if setting[src] == "imported" and src not in returnee:
             f.by_travellers += 1
         if src in onset:
-            f.by_symptomatic += 1
-            f.before_onset += int(t_exp < onset[src])
-            if person in onset:
+            if src in isolated:
+                f.by_symptomatic += 1
+                f.before_onset += int(t_exp < onset[src])
+            if person in onset and src in isolated:
                 if onset[src] <= end_h:
                     f.serial_offset_d.append((t_exp - onset[src]) / 24.0)
                 else:
                     f.serial_dropped += 1
     # household attack rate among the households' first cases, isolated during the run
-    isolated: dict[str, float] = {}
-    for e in log.of("isolated"):
-        isolated.setdefault(e.entity, e.t)
     members: dict[str, set[str]] = {}
     for e in log.of("contact_exposed", setting="household"):
         members.setdefault(str(e.details["source"]), set()).add(e.entity)

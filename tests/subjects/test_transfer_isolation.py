@@ -124,7 +124,7 @@ def _achieved(seed: int, *plans: str) -> float:
 @pytest.mark.slow  # six full flagship runs
 def test_half_vehicles_isolate_contacts_later() -> None:
     """Same seeds, same contacts (common random numbers): only the fleet differs."""
-    seeds = (2, 5, 6)  # seeds whose every contact is quarantined within the run
+    seeds = (1, 2, 10)  # seeds whose every contact is quarantined within the run
     base = [_achieved(s) for s in seeds]
     half = [_achieved(s, "half-vehicles") for s in seeds]
     assert sum(half) > sum(base)
