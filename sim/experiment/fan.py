@@ -83,11 +83,14 @@ def what_if_fan(
                 raise ExperimentError(f"a replication failed: {row['error']}")
             for o in row["objectives"]:
                 if o["id"] in values[row["plan"]]:
+                    # hours for a time objective, its tally for a count objective
                     values[row["plan"]][o["id"]][index[row["seed"]]] = o["achieved_h"]
     if every:  # paired replications: an objective no option moves is not at stake
         stake = [sid for sid in stake if len({tuple(values[o][sid]) for o in ids}) > 1]
     titles = {o.id: o.title(lang) for o in scenario.objectives}
-    standards = {o.id: o.standard_h for o in scenario.objectives}
+    standards = {
+        o.id: o.standard_h if o.is_time else o.standard for o in scenario.objectives
+    }
     return {
         "inject": inj.id,
         "runs": runs,

@@ -278,7 +278,10 @@ def test_every_household_member_is_met_whatever_the_vaccination(flagship) -> Non
     measure is in force (vaccination thins transmission attempts, not the meeting), so
     a vaccinated member is a household contact like any other."""
     subjects = SubjectParams(
-        traffic_control=flagship.subjects.traffic_control,
+        # arrivals go home (a point-to-point hand-over would hold them from the check)
+        traffic_control=flagship.subjects.traffic_control.model_copy(
+            update={"point_to_point": None}
+        ),
         routine_prevention=flagship.subjects.routine_prevention,
     )
     scn = _outbreak_only(flagship, 48.0).model_copy(update={"subjects": subjects})
