@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 
 _KEY = attrgetter("key")
+_new_event = object.__new__
 
 
 class _StaffQueue(SortedQueue):
@@ -233,6 +234,16 @@ class StaffedAgent:
                 entity,
                 {"task": task, "wait_h": round(wait, 6), "queue": queue_len, **details},
             )
-            yield Timeout(env, duration)
+            # SimPy's Timeout(env, duration), built and scheduled in one step
+            if duration < 0:
+                raise ValueError(f"Negative delay {duration}")
+            hold = _new_event(Timeout)
+            hold.env = env
+            hold.callbacks = []
+            hold._value = None
+            hold._delay = duration
+            hold._ok = True
+            heappush(env._queue, (env._now + duration, NORMAL, next(env._eid), hold))
+            yield hold
             record(env._now, "task_end", subject, aid, entity, {"task": task, **details})
         return wait

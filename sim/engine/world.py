@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import Process
 
 from sim.engine.agents import StaffedAgent
 from sim.engine.log import Event, EventLog
 from sim.engine.population import Population
+from sim.engine.process import Detached, run_until
 from sim.engine.rng import Streams
 from sim.scenario.model import Scenario
 
@@ -127,7 +127,7 @@ class World:
         first collection after it.  Results do not depend on it.
         """
         with collector_paused():
-            self.env.run(until=until)
+            run_until(self.env, until)
 
     def emit(
         self, kind: str, subject: str, agent: str = "", entity: str | int = "", **details: Any
@@ -150,12 +150,14 @@ class World:
             if result is not None and (
                 type(result) is GeneratorType or isinstance(result, Generator)
             ):
-                Process(env, result)
+                Detached(env, result)
 
         self.log.subscribe(kind, handler)
 
     def spawn(self, gen: Generator[Any, Any, Any]) -> simpy.Process:
-        return self.env.process(gen)
+        """Start ``gen`` as a process (:class:`~sim.engine.process.Detached`: its end is
+        an event only if something waits for it)."""
+        return Detached(self.env, gen)
 
     def store(self, name: str) -> simpy.Store:
         """A named queue shared between subjects (e.g. people waiting for transfer)."""

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import simpy
+from simpy.events import URGENT
 
+from sim.engine.process import Detached
 from sim.engine.rng import Draws
 from sim.subjects.testing.params import Lab
 
@@ -86,7 +88,12 @@ class LabRunner:
         self.run_time = Draws(
             self.spec.run_time, self.world.streams.gen(f"testing/lab/{self.spec.agent}")
         )
-        env.process(self._dispatch())
+        # the dispatcher is a callback of each wake-up event rather than a process:
+        # it starts as a process would, with an urgent event now
+        start = env.event()
+        start._ok, start._value = True, None
+        start.callbacks.append(self._dispatch)
+        env.schedule(start, URGENT)
 
     def _wake(self) -> None:
         if not self.wakeup.triggered:
@@ -110,13 +117,10 @@ class LabRunner:
         self.machines = max(0, machines)
         self._wake()
 
-    def _dispatch(self) -> Generator[Any, Any, None]:
+    def _dispatch(self, _: simpy.Event) -> None:
+        """Fill runs while tubes wait and machines are free; then wait for the next wake-up."""
         env = self.world.env
-        while True:
-            if not (self.queue or self.urgent or self.routine) or self.busy >= self.machines:
-                self.wakeup = env.event()
-                yield self.wakeup
-                continue
+        while (self.queue or self.urgent or self.routine) and self.busy < self.machines:
             self.busy += 1
             singles: list[SingleTube] = []
             room = self.spec.tubes_per_run
@@ -135,7 +139,9 @@ class LabRunner:
                     self.queue.popleft()
             taken = self.spec.tubes_per_run - room
             self.queued -= taken
-            env.process(self._run(chunks, taken - len(singles), singles))
+            Detached(env, self._run(chunks, taken - len(singles), singles))
+        self.wakeup = env.event()
+        self.wakeup.callbacks.append(self._dispatch)
 
     def _run(
         self,
