@@ -88,7 +88,10 @@ def what_if_fan(
     if every:  # paired replications: an objective no option moves is not at stake
         stake = [sid for sid in stake if len({tuple(values[o][sid]) for o in ids}) > 1]
     titles = {o.id: o.title(lang) for o in scenario.objectives}
-    standards = {o.id: o.standard_h if o.is_time else o.standard for o in scenario.objectives}
+    # hours for a time objective, a tally for a count objective (validated: never unset)
+    standards = {
+        o.id: float((o.standard_h if o.is_time else o.standard) or 0.0) for o in scenario.objectives
+    }
     return {
         "inject": inj.id,
         "runs": runs,
