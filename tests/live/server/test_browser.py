@@ -76,13 +76,21 @@ class Server:
             text = log.read_text(encoding="utf-8")
             key = re.search(r"/control\?key=(\S+)", text)
             pin = re.search(r"(?:PIN|推演码（PIN）)[:：]\s*(\d{6})", text)
-            if key and pin:
+            if key and pin and self._listening():
                 self.key, self.pin = key.group(1), pin.group(1)
                 self.base = f"http://127.0.0.1:{self.port}"
                 return
             assert self.proc.poll() is None, text
             time.sleep(0.3)
         raise AssertionError(f"the server never printed its link:\n{text}")
+
+    def _listening(self) -> bool:
+        """The link is printed before uvicorn binds: wait until the port accepts."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return True
+        except OSError:
+            return False
 
     def kill(self) -> None:
         if self.proc.poll() is None:
