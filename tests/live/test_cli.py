@@ -10,20 +10,14 @@ from typing import Any
 import pytest
 import yaml
 
-from sim import cli
 from sim.api import FLAGSHIP
 from sim.live.console import LiveConsole
+from tests.conftest import drill
 
 
 def _play(monkeypatch, capsys, *args: object) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["drill", "play", *map(str, args)])
-    code = 0
-    try:
-        cli.main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
+    """``drill play ARGS`` in-process (exit code, stdout, stderr)."""
+    return drill(monkeypatch, capsys, "play", *args)
 
 
 def test_serve_binds_to_this_machine_unless_told(monkeypatch, capsys, tmp_path: Path) -> None:
