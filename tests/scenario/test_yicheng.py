@@ -21,7 +21,9 @@ def test_two_index_cases_found_differently_and_both_chains_worked() -> None:
     assert set(cases) == {"returnee", "nanliang_case"}
     assert cases["returnee"]["found_by"] == "arrival_test"
     assert cases["nanliang_case"]["found_by"] == "screening"
-    assert cases["nanliang_case"]["found_h"] >= 26
+    # found by the premise's screening test at hour 26 (its result a few hours later),
+    # even when a fever-clinic visit tested the person too early the day before
+    assert 26 <= cases["nanliang_case"]["found_h"] <= 40
     arrivals = {e.details["index_case"]: e.entity for e in log.of("returnee_arrival")}
     # the returnee is handed over point to point from the checkpoint by the township
     assert log.of("arrival_quarantine", entity=arrivals["returnee"])

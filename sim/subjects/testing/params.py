@@ -156,7 +156,7 @@ class Params(Strict):
     )
     premise_positive: bool = Field(
         default=True,
-        description="the returnee's first test is positive whatever the sensitivity (the "
+        description="each index case's premise test is positive whatever the sensitivity (the "
         "drill's premise)",
     )
     mass: MassTesting | None = None

@@ -107,8 +107,10 @@ def individual_test(
     draw = world.streams.uniform("testing/sensitivity", int(person), slot=n)[0]
     if exposure is None:
         detected = False
-    elif premise_positive and request.details.get("premise") and n == 1:
-        detected = True  # the drill's premise: the returnee's first test is positive
+    elif premise_positive and request.details.get("premise"):
+        # the drill's premise: an index case's premise test is positive, even when an
+        # earlier test of the person (a fever-clinic visit, say) came too soon to be
+        detected = True
     else:
         days = (swabbed - exposure) / 24.0
         detected = bool(draw < p.sensitivity * sensitivity(curve, days))
