@@ -25,7 +25,8 @@ _ENTITY = re.compile(r"&(?=#?\w+;)")
 """An ``&`` that would start an HTML entity."""
 _LEADING = re.compile(r"^(\s*)([#+\-=>]|\d+(?=[.)](?:\s|$)))")
 """What opens a block (heading, list, quote) at the start of text: escaped there."""
-_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|javascript|data|file|www)(?=[:.])")
+_AUTOLINK = re.compile(r"(?i)\b(?:(?:https?|ftp|mailto|javascript|data|file)(?=:)|www(?=\.))")
+"""A scheme before its colon, or ``www`` before its dot: what a viewer would link."""
 _JOINER = "\u2060"
 
 
@@ -41,7 +42,7 @@ def esc(text: Any) -> str:
     out = _PUNCT.sub(r"\\\1", out)
     out = _ENTITY.sub(r"\\&", out)
     out = _LEADING.sub(lambda m: m.group(1) + _lead(m.group(2)), out)
-    return _AUTOLINK.sub(lambda m: m.group(1)[0] + _JOINER + m.group(1)[1:], out)
+    return _AUTOLINK.sub(lambda m: m.group(0)[0] + _JOINER + m.group(0)[1:], out)
 
 
 def _cell(c: Any) -> str:

@@ -195,3 +195,14 @@ def test_report_is_reproducible_and_chinese_has_every_glyph(report_dir, tmp_path
     assert not missing, missing[:3]
     for name in ("report.html", "report.md", "improvement_plan.csv", "plots/network.png"):
         assert (d / name).read_bytes() == (report_dir / name).read_bytes(), name
+
+
+def test_markdown_defuses_links_but_leaves_words_alone() -> None:
+    """A scheme or ``www.`` gets a word joiner so no viewer links it; plain words
+    that merely end a sentence ("real data.") stay as written."""
+    from sim.report.markdown import esc
+
+    assert esc("not real data.") == "not real data."
+    assert esc("file: x") == "f\u2060ile: x"
+    assert esc("go to www.evil.example") == "go to w\u2060ww.evil.example"
+    assert "\u2060" in esc("javascript:alert(1)")
