@@ -59,6 +59,7 @@ EVENT_KINDS: dict[str, Kind] = {
     "spot_check_call": Kind("injects", "随机抽查电话连线", "spot-check phone call"),
     "spot_check_answer": Kind("injects", "抽查应答", "spot-check answer"),
     "ad_hoc_question": Kind("injects", "临时点题、现场应答", "ad-hoc question answered"),
+    "action_evaluated": Kind("injects", "期望行动评估", "expected action evaluated"),
     "staff_changed": Kind("injects", "人员力量变化", "staff changed"),
     "handoff_delay_changed": Kind("injects", "交接时延变化", "handoff delay changed"),
     "machines_changed": Kind("injects", "检测设备数量变化", "laboratory machines changed"),

@@ -15,9 +15,13 @@ Each entry names the pause it was made at (``pause``: 0, 1, … in the order the
 simulation stopped; ``at``: the inject delivered there, or ``@hold`` for a time
 jump's stop).  Entries that change the simulation (:data:`SIM_KINDS`) take effect
 when their pause is released, in journal order, so replaying them at the same
-pauses gives the same event log; the others (devices, evaluations, the exercise
-clock) are the session's record.  A crash can cut the last line short: the
-reader drops an unfinished last line, the writer cuts it off before appending.
+pauses gives the same event log; the others (devices, the exercise clock) are the
+session's record.  An evaluation made while the simulation stands at a pause is
+logged (``action_evaluated``) when that pause is released, so MSEL triggers can
+follow it: its entry names that pause and ``of``, the pause whose expected action
+it judges; one made at no open pause (older journals too) is record only.  A crash
+can cut the last line short: the reader drops an unfinished last line, the writer
+cuts it off before appending.
 """
 
 from __future__ import annotations
@@ -90,9 +94,20 @@ class Journal:
         """Simulation entries by pause index, in order."""
         out: dict[int, list[dict[str, Any]]] = {}
         for e in self.entries:
-            if e["do"] in SIM_KINDS:
+            if changes_simulation(e):
                 out.setdefault(int(e["pause"]), []).append(e)
         return out
+
+
+def changes_simulation(entry: dict[str, Any]) -> bool:
+    """Whether ``entry`` takes effect in the simulation when its pause is released
+    (:data:`SIM_KINDS`, and an evaluation made at an open pause: it is logged)."""
+    return entry["do"] in SIM_KINDS or (entry["do"] == "evaluate" and "of" in entry)
+
+
+def evaluated_pause(entry: dict[str, Any]) -> int:
+    """The pause whose expected action an ``evaluate`` entry judges."""
+    return int(entry.get("of", entry["pause"]))
 
 
 def is_journal(path: str | Path) -> bool:
@@ -158,6 +173,13 @@ def load_journal(path: str | Path, scenario: Scenario) -> Journal:
             continue
         if do in ("fire", "skip", "defer") and e["inject"] not in injects:
             problem((*where, "inject"), f"no inject '{e['inject']}' in the scenario")
+            continue
+        if (
+            do == "evaluate"
+            and "of" in e
+            and (not isinstance(e["of"], int) or e["inject"] not in injects)
+        ):
+            problem(where, "'evaluate' needs 'of' (a pause number) and an inject of the scenario")
             continue
         out.append(e)
     if problems:

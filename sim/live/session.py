@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 from sim.injects.answers import AnswerSheet
 from sim.injects.msel import Facilitator, Response, Scripted
-from sim.live.journal import HOLD, RATINGS, Journal, JournalError, JournalWriter
+from sim.live.journal import (
+    HOLD,
+    RATINGS,
+    Journal,
+    JournalError,
+    JournalWriter,
+    evaluated_pause,
+)
 from sim.live.play import play_drill
 from sim.live.state import (
     agent_name,
@@ -136,7 +143,7 @@ class Session:
         if recorded is not None:
             for e in recorded.entries:
                 if e["do"] == "evaluate":
-                    self.evaluations[int(e["pause"])] = e
+                    self.evaluations[evaluated_pause(e)] = e
 
     # -- the simulation thread ----------------------------------------------------------
     def run(self, on_finish: Callable[[Session], None] | None = None) -> RunResult:
@@ -266,6 +273,16 @@ class Session:
                 self._adhoc(world, e)
             elif do == "jump":
                 self._jump(world, float(e["to_h"]))
+            elif do == "evaluate":
+                evaluated = _inject(world, e["inject"])
+                world.emit(
+                    "action_evaluated",
+                    evaluated.subject,
+                    str(e.get("agent") or evaluated.target or ""),
+                    evaluated.id,
+                    rating=e["rating"],
+                    note=e["note"],
+                )
         return r
 
     # -- controller actions, applied in the simulation thread ---------------------------
@@ -508,17 +525,23 @@ class Session:
             raise ActionRefused("没有可评估的期望行动" if zh else "no expected action to evaluate")
         if f.get("rating") not in RATINGS:
             raise ActionRefused("请选择评估结果" if zh else "choose met, partly or not met")
+        inj = target["inject"]
+        entry: dict[str, Any] = {"pause": pause, "at": inj["id"], "do": "evaluate"}
+        open_stop = self.stop if self.stop is not None and not self.stop.released else None
+        if open_stop is not None:  # logged when this pause is released: triggers see it
+            entry = {"pause": open_stop.index, "at": open_stop.at, "do": "evaluate", "of": pause}
         entry = self.writer.append(
             {
-                "pause": pause,
-                "at": target["inject"]["id"],
-                "do": "evaluate",
-                "inject": target["inject"]["id"],
+                **entry,
+                "inject": inj["id"],
+                "agent": inj["target"] or inj["called"] or "",
                 "rating": f["rating"],
                 "note": str(f.get("note") or "").strip(),
                 "by": by,
             }
         )
+        if open_stop is not None:
+            open_stop.entries.append(entry)
         self.evaluations[pause] = entry
         self._bump()
         return entry
@@ -611,8 +634,12 @@ class Session:
                     }
                 )
             evaluations = [
-                {k: v for k, v in e.items() if k not in ("n", "wall", "do")}
-                for _, e in sorted(self.evaluations.items())
+                {
+                    **{k: v for k, v in e.items() if k not in ("n", "wall", "do", "of", "agent")},
+                    "pause": pause,
+                    "at": e["inject"],
+                }
+                for pause, e in sorted(self.evaluations.items())
             ]
             return {
                 "journal": str(self.writer.path),

@@ -57,10 +57,14 @@ def test_a_bad_entry_is_one_located_line(flagship, tmp_path: Path) -> None:
     writer = JournalWriter(path, _header(flagship))
     writer.append({"pause": 0, "at": "push-list", "do": "skip", "inject": "no-such", "reason": "x"})
     writer.append({"pause": 0, "at": "push-list", "do": "teleport"})
+    verdict = {"inject": "push-list", "rating": "met", "note": ""}
+    writer.append({"pause": 1, "at": "x", "do": "evaluate", "of": "first", **verdict})
     writer.close()
     with pytest.raises(JournalError) as err:
         load_journal(path, flagship)
     assert err.value.lines() == [
         f"{path}:7: journal.0.inject: no inject 'no-such' in the scenario",
         f"{path}:8: journal.1.do: unknown entry kind 'teleport'",
+        f"{path}:9: journal.2: 'evaluate' needs 'of' (a pause number) and an inject of the "
+        "scenario",
     ]

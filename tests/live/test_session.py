@@ -226,3 +226,51 @@ def test_an_inject_can_follow_the_rooms_decision(half_day) -> None:
     for choice, comes in (("wait_full", True), ("reinterview", False)):
         log = run_drill(scn, 7, Scripted({"venue-finding": choice})).log
         assert (log.first("inject", entity="why-wait") is not None) is comes
+
+
+@pytest.mark.slow  # one played drill of 14 hours and its replay
+def test_an_inject_can_follow_an_evaluation(half_day, tmp_path: Path) -> None:
+    from sim.scenario.injects import Inject
+
+    follow = Inject.model_validate(
+        {
+            "id": "redo-list",
+            "trigger": {
+                "on": "action_evaluated",
+                "where": {"entity": "push-list", "rating": "not_met"},
+            },
+            "target": "data_verification_tf",
+            "type": "information",
+            "subject": "data_verification",
+            "message": "指挥部要求：重新核查推送名单",
+        }
+    )
+    scn = half_day.model_copy(update={"injects": [*half_day.injects, follow]})
+    path = tmp_path / "j.yaml"
+    header = {"scenario": scn.meta.id, "seed": 7, "session": {"file": str(FLAGSHIP)}}
+    session = Session(scn, 7, JournalWriter(path, header))
+    thread = session.start()
+    seen, last = [], -1
+    while (stop := _stop_after(session, last)) is not None:
+        last = stop.index
+        seen.append(stop.at)
+        if stop.at == "push-list" and stop.index == 0:
+            session.act("evaluate", by="eval", pause=0, rating="not_met", note="未核对")
+        _respond(session, stop)
+        session.act("release")
+    thread.join(timeout=120)
+    assert session.error is None and session.result is not None
+    assert seen[:2] == ["push-list", "redo-list"]  # it follows the verdict at once
+    logged = session.result.log.first("action_evaluated")
+    assert logged is not None and logged.entity == "push-list"
+    assert logged.details == {"rating": "not_met", "note": "未核对"}
+    assert logged.agent == "data_verification_tf"
+    assert session.record_of()["evaluations"][0]["pause"] == 0
+
+    replay = Session(scn, 7, NullWriter(), recorded=load_journal(path, scn), live=False)
+    replay.run()
+    assert _rows(replay) == _rows(session)
+    # a verdict given when no pause is open (after the end) is the record only
+    entry = session.act("evaluate", by="eval", pause=0, rating="met", note="")
+    assert "of" not in entry and entry["pause"] == 0
+    assert len(session.result.log.of("action_evaluated")) == 1

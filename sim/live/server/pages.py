@@ -272,6 +272,10 @@ def _entries(s: Session, entries: list[dict[str, Any]]) -> str:
     lang = s.lang
     rows = []
     for e in entries:
+        if e["do"] == "evaluate":  # an evaluator's verdict, logged at this pause's release
+            title = s.inject_title(e["inject"])
+            rows.append(f"{w('evaluation', lang)}: {title} — {w(e['rating'], lang)}")
+            continue
         who = s.agent(e["by"]) if e.get("by") else w("control", lang)
         if e["do"] == "choose":
             rows.append(f"{who}: {w('decided', lang)} {_option_label(s, e['at'], e['option'])}")
