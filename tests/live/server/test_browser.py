@@ -136,6 +136,8 @@ class Room:
         height = self.d.execute_script("return document.documentElement.scrollHeight")
         self.d.set_window_size(1280, min(2400, max(800, int(height))))
         self.d.execute_script("window.scrollTo(0, 0)")
+        # the web font swaps in late: a picture taken before shows missing glyphs
+        self.d.execute_async_script("document.fonts.ready.then(() => arguments[0](true))")
         self.d.save_screenshot(str(self.shots / f"{name}.png"))
         self.d.set_window_size(1280, 1000)
 
