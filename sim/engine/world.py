@@ -25,7 +25,7 @@ import simpy
 from sim.engine.agents import StaffedAgent
 from sim.engine.log import Event, EventLog
 from sim.engine.population import Population
-from sim.engine.process import Detached, run_until
+from sim.engine.process import Detached, Environment, run_until
 from sim.engine.rng import Streams
 from sim.scenario.model import Scenario
 
@@ -80,7 +80,7 @@ class World:
     def __init__(self, scenario: Scenario, seed: int):
         self.scenario = scenario
         self.seed = int(seed)
-        self.env = simpy.Environment()
+        self.env = Environment()
         self.streams = Streams(self.seed)
         self.log = EventLog()
         start = scenario.meta.start
@@ -114,7 +114,7 @@ class World:
 
     @property
     def now(self) -> float:
-        return float(self.env.now)
+        return float(self.env._now)
 
     def run(self, until: float | simpy.Event) -> None:
         """Run the clock to hour (or event) ``until``, with the cyclic garbage collector paused.
