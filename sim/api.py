@@ -12,7 +12,7 @@ from typing import Any
 from sim import outdir
 from sim.budget import check_memory
 from sim.engine.log import EventLog
-from sim.engine.world import World
+from sim.engine.world import World, collector_paused
 from sim.epidemic import contacts
 from sim.evaluation.summary import summarize
 from sim.injects import msel
@@ -77,14 +77,20 @@ def run_drill(
     give the same event log.  Without ``facilitator`` the drill is scripted;
     ``drill play`` passes its console or a recorded answer sheet.  A run that
     would not fit in memory is refused first (:func:`sim.budget.check_memory`).
+    The World is closed (:meth:`~sim.engine.world.World.close`) once summarised.
     """
     seed = scenario.meta.seed if seed is None else int(seed)
     check_memory(scenario)
-    world = build_world(scenario, seed, facilitator)
-    world.run(scenario.meta.duration_h)
-    msel.finish(world)
-    world.emit("run_end", "engine", entity=scenario.meta.id)
-    return RunResult(scenario, seed, world.log, summarize(scenario, world.log, seed))
+    # the collector stays paused from set-up to summary (see World.run), and the closed
+    # World leaves next to no cycle behind for it to find
+    with collector_paused():
+        world = build_world(scenario, seed, facilitator)
+        world.run(scenario.meta.duration_h)
+        msel.finish(world)
+        world.emit("run_end", "engine", entity=scenario.meta.id)
+        result = RunResult(scenario, seed, world.log, summarize(scenario, world.log, seed))
+        world.close()
+    return result
 
 
 def default_out(scenario: Scenario, seed: int) -> Path:

@@ -119,6 +119,16 @@ class EventLog:
             raise KeyError(f"undeclared event kind '{kind}'")
         self._subscribers.setdefault(kind, []).append(callback)
 
+    def detach(self) -> None:
+        """Forget every subscriber: a finished log then refers to nothing of its World.
+
+        Subscribers are the World's handlers, which lead back to the World and so
+        to this log; without them the log leaves no reference cycle behind and is
+        freed as soon as its last reader drops it.  Appending still works.
+        """
+        self._subscribers.clear()
+        self._routes.clear()
+
     def __len__(self) -> int:
         return len(self.events)
 

@@ -19,6 +19,7 @@ import numpy as np
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _GOLD = np.uint64(0x9E3779B97F4A7C15)
+_S11, _S27, _S30, _S31 = np.uint64(11), np.uint64(27), np.uint64(30), np.uint64(31)
 _MASK = (1 << 64) - 1
 SMALL = 8
 """Up to this many ids :meth:`Streams.uniform` mixes in pure Python: numpy's fixed
@@ -32,12 +33,17 @@ def name_key(name: str) -> int:
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: a bijective avalanche on uint64 arrays."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * _M1
-    x = x ^ (x >> np.uint64(27))
-    x = x * _M2
-    return x ^ (x >> np.uint64(31))
+    """splitmix64 finaliser: a bijective avalanche on uint64 arrays, in place (``x`` is returned).
+
+    In place because the per-resident draws of a county (240,000 ids) would
+    otherwise allocate five temporaries per call.
+    """
+    x ^= x >> _S30
+    x *= _M1
+    x ^= x >> _S27
+    x *= _M2
+    x ^= x >> _S31
+    return x
 
 
 def _mix_int(x: int) -> int:
@@ -53,19 +59,37 @@ def _uniform_np(ids: np.ndarray, key: int) -> np.ndarray:
     """Counter-based uniforms of uint64 ``ids`` under stream-and-slot ``key``."""
     k = np.uint64(key)
     with np.errstate(over="ignore"):
-        x = _mix(ids * _GOLD + k)
-        x = _mix(x + k)
-    return ((x >> np.uint64(11)).astype(np.float64) + 0.5) * (1.0 / 2**53)
+        x = ids * _GOLD
+        x += k
+        x = _mix(x)
+        x += k
+        x = _mix(x)
+    x >>= _S11
+    out = x.astype(np.float64)
+    out += 0.5
+    out *= 1.0 / 2**53
+    return out
 
 
 def _uniform_py(ids: list[int], key: int) -> np.ndarray:
     """:func:`_uniform_np` for a few ids in ``[0, 2**64)``, bit for bit, in pure Python."""
-    gold = 0x9E3779B97F4A7C15
-    out = []
-    for i in ids:
-        x = _mix_int((_mix_int((i * gold + key) & _MASK) + key) & _MASK)
-        out.append(((x >> 11) + 0.5) * (1.0 / 2**53))
-    return np.array(out, dtype=np.float64)
+    return np.array([_uniform_one(i, key) for i in ids], dtype=np.float64)
+
+
+def _uniform_one(i: int, key: int) -> float:
+    """:func:`_uniform_np` of one id, with both :func:`_mix_int` rounds written out."""
+    x = (i * 0x9E3779B97F4A7C15 + key) & _MASK
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _MASK
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _MASK
+    x = ((x ^ (x >> 31)) + key) & _MASK
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _MASK
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _MASK
+    x ^= x >> 31
+    return ((x >> 11) + 0.5) * (1.0 / 2**53)
 
 
 class Sampler(Protocol):
@@ -98,6 +122,7 @@ class Streams:
         self.seed = int(seed)
         self._generators: dict[str, np.random.Generator] = {}
         self._bases: dict[str, int] = {}
+        self._keys: dict[tuple[str, int], int] = {}
         self._draws: dict[str, Draws] = {}
 
     def draws(self, name: str, dist: Sampler) -> Draws:
@@ -118,22 +143,25 @@ class Streams:
         return self._generators[name]
 
     def _key(self, name: str, slot: int) -> int:
-        """The 64-bit key of (seed, stream, slot); the stream's part is cached."""
-        base = self._bases.get(name)
-        if base is None:
-            if not 0 <= self.seed <= _MASK:
-                raise OverflowError(f"seed {self.seed} is not a 64-bit unsigned integer")
-            gold = 0x9E3779B97F4A7C15
-            base = self._bases[name] = _mix_int((self.seed * gold + name_key(name)) & _MASK)
-        if not 0 <= slot <= _MASK:
-            raise OverflowError(f"slot {slot} is not a 64-bit unsigned integer")
-        return _mix_int((base + slot * 0x9E3779B97F4A7C15) & _MASK)
+        """The 64-bit key of (seed, stream, slot), computed once per pair."""
+        key = self._keys.get((name, slot))
+        if key is None:
+            base = self._bases.get(name)
+            if base is None:
+                if not 0 <= self.seed <= _MASK:
+                    raise OverflowError(f"seed {self.seed} is not a 64-bit unsigned integer")
+                gold = 0x9E3779B97F4A7C15
+                base = self._bases[name] = _mix_int((self.seed * gold + name_key(name)) & _MASK)
+            if not 0 <= slot <= _MASK:
+                raise OverflowError(f"slot {slot} is not a 64-bit unsigned integer")
+            key = self._keys[name, slot] = _mix_int((base + slot * 0x9E3779B97F4A7C15) & _MASK)
+        return key
 
     def uniform(self, name: str, ids: np.ndarray | int, slot: int = 0) -> np.ndarray:
         """Uniforms in (0, 1), one per id, fixed by (seed, stream, id, slot) alone."""
-        key = self._key(name, int(slot))
+        key = self._key(name, slot if type(slot) is int else int(slot))
         if type(ids) is int and 0 <= ids <= _MASK:
-            return _uniform_py([ids], key)
+            return np.array([_uniform_one(ids, key)], dtype=np.float64)
         if (
             isinstance(ids, np.ndarray)
             and ids.ndim == 1

@@ -121,27 +121,30 @@ def agent_load(scenario: Scenario, log: EventLog, duration_h: float) -> dict[str
 
     A task's end is paired with the earliest unpaired start of the same agent,
     entity and task; every end follows its start in the log, so all starts can
-    be read first and then all ends, each kind from its own index.
+    be read first and then all ends, each kind from its own index (an event is
+    unpacked as the tuple it is: 20,000 tasks a replication).
     """
     started: defaultdict[tuple[str, str, str], deque[float]] = defaultdict(deque)
-    load: dict[str, AgentLoad] = {
-        aid: {"tasks": 0, "busy_h": 0.0, "max_wait_h": 0.0, "utilisation": 0.0}
-        for aid in scenario.agents
-    }
-    for e in log.of("task_start"):
-        started[(e.agent, e.entity, e.details["task"])].append(e.t)
-        row = load[e.agent]
-        row["max_wait_h"] = max(row["max_wait_h"], e.details["wait_h"])
-    for e in log.of("task_end"):
-        t0 = started[(e.agent, e.entity, e.details["task"])].popleft()
-        row = load[e.agent]
-        row["tasks"] += 1
-        row["busy_h"] += e.t - t0
-    for aid, row in load.items():
-        staff_h = scenario.agents[aid].staff * duration_h
-        row["utilisation"] = round(row["busy_h"] / staff_h, 6) if staff_h else 0.0
-        row["busy_h"] = round(row["busy_h"], 4)
-        row["max_wait_h"] = round(row["max_wait_h"], 4)
+    tasks = dict.fromkeys(scenario.agents, 0)
+    busy = dict.fromkeys(scenario.agents, 0.0)
+    longest = dict.fromkeys(scenario.agents, 0.0)
+    for _, t, _, agent, _, entity, details in log.of("task_start"):
+        started[agent, entity, details["task"]].append(t)
+        wait = details["wait_h"]
+        if wait > longest[agent]:
+            longest[agent] = wait
+    for _, t, _, agent, _, entity, details in log.of("task_end"):
+        tasks[agent] += 1
+        busy[agent] += t - started[agent, entity, details["task"]].popleft()
+    load: dict[str, AgentLoad] = {}
+    for aid, spec in scenario.agents.items():
+        staff_h = spec.staff * duration_h
+        load[aid] = {
+            "tasks": tasks[aid],
+            "busy_h": round(busy[aid], 4),
+            "max_wait_h": round(longest[aid], 4),
+            "utilisation": round(busy[aid] / staff_h, 6) if staff_h else 0.0,
+        }
     return load
 
 

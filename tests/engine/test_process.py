@@ -87,3 +87,35 @@ def test_run_until_stops_where_simpy_stops() -> None:
         run_until(simpy.Environment(), 0)
     with pytest.raises(RuntimeError):
         run_until(simpy.Environment(), simpy.Environment().event())
+
+
+def test_environment_timeouts_are_simpys() -> None:
+    """The engine's one-step timeout is SimPy's: same state, same queue entry, same run."""
+    from simpy.events import Timeout
+
+    from sim.engine.process import Environment
+
+    ours, theirs = Environment(), simpy.Environment()
+    for env in (ours, theirs):
+        env.timeout(2.5, value="x")
+        env.timeout(0)
+    for a, b in zip(ours._queue, theirs._queue, strict=True):
+        assert a[:3] == b[:3] and type(a[3]) is type(b[3]) is Timeout
+        assert (a[3]._value, a[3]._delay, a[3]._ok, a[3].callbacks) == (
+            b[3]._value,
+            b[3]._delay,
+            b[3]._ok,
+            b[3].callbacks,
+        )
+    with pytest.raises(ValueError, match="Negative delay"):
+        ours.timeout(-1)
+    assert "event" in vars(ours) and "process" in vars(ours)  # bound once, as SimPy does
+    seen: list[float] = []
+
+    def proc(env: simpy.Environment) -> Generator[Any, Any, None]:
+        got = yield env.timeout(1.5, value=7)
+        seen.append(env.now + got)
+
+    ours.process(proc(ours))
+    run_until(ours, 10)
+    assert seen == [8.5]

@@ -65,3 +65,16 @@ def test_uniform_fast_path_equals_array_path(seed: int, slot: int, ids: list[int
     small = s.uniform("stream", np.asarray(ids), slot)
     scalars = np.concatenate([s.uniform("stream", i, slot) for i in ids])
     assert small.tobytes() == padded.tobytes() == scalars.tobytes()
+
+
+def test_cached_keys_and_in_place_mixing_change_no_draw() -> None:
+    """A stream's key is cached per (name, slot) and the array path mixes in place: the
+    draws are those of a fresh Streams, whatever was asked before, and the ids stay put."""
+    ids = np.arange(1000, dtype=np.uint64)
+    busy = Streams(9)
+    for slot in (0, 3, 1):
+        busy.uniform("a", ids, slot)
+        busy.uniform("b", 7, slot)
+    assert busy.uniform("a", ids, 3).tobytes() == Streams(9).uniform("a", ids, 3).tobytes()
+    assert busy.uniform("b", 7, 1).tobytes() == Streams(9).uniform("b", 7, 1).tobytes()
+    assert np.array_equal(ids, np.arange(1000))
