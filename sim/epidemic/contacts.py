@@ -120,6 +120,7 @@ class EpidemicParams(Strict):
             asymptomatic=pre.asymptomatic if self.asymptomatic is None else self.asymptomatic,
             incubation_shape=pre.incubation_shape,
             incubation_scale=pre.incubation_scale,
+            omega=pre.omega,
             latent_period=pre.latent_period if self.latent_period is None else self.latent_period,
         )
 

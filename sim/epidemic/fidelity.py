@@ -25,13 +25,20 @@ studies, applied to the simulated line list:
   symptom onset* — the index cases of household transmission studies, found
   ill in the community.  The same ratio over every first case isolated during
   the run (found before onset too: the returnee at the monitoring test,
-  travellers at the checkpoint, contacts in quarantine) is reported beside it;
+  travellers at the checkpoint, contacts in quarantine) is reported beside it.
+  A risk-area arrival handed over point to point (``arrival_quarantine``) is no
+  index case: held at the check, when a case meets its household, it meets a
+  member later only through an attempt that reaches them, so its household's
+  denominator is not in the log (and a field household study's index cases
+  are not arrivals in quarantine);
 - **pre-symptomatic share** (realised): infections by a symptomatic infector
   that happened before the infector's onset, over all infections by symptomatic
   infectors, for infectors isolated during the run — the infectors of a field
   line list are confirmed cases whose transmission has ended; an infector still
   at large at the end is left out (its infections after the end, mostly after its
   onset, are unobserved, which would bias the share up);
+- *isolated* means isolated for transmission (:func:`isolation_times`): a home
+  quarantine logged as not compliant does not count, the person still goes out;
 - **realised generation time**: infectee's exposure minus infector's;
 - **infections by travellers**: infections whose infector is an imported case
   other than the returnee;
@@ -91,9 +98,8 @@ def run_facts(log: EventLog, end_h: float) -> RunFacts:
     setting = {e.entity: e.details["setting"] for e in infections}
     source = {e.entity: str(e.details["source"]) for e in infections}
     returnee = {e.entity for e in log.of("returnee_arrival")}
-    isolated: dict[str, float] = {}
-    for e in log.of("isolated"):
-        isolated.setdefault(e.entity, e.t)
+    isolated = isolation_times(log)
+    held = {e.entity for e in log.of("arrival_quarantine")}
     for person, t_exp in exposure.items():
         if setting[person] == "imported":
             f.imported += 1
@@ -124,7 +130,7 @@ def run_facts(log: EventLog, end_h: float) -> RunFacts:
     for e in log.of("contact_exposed", setting="household"):
         members.setdefault(str(e.details["source"]), set()).add(e.entity)
     for case, home in members.items():
-        if case not in isolated:
+        if case not in isolated or case in held:
             continue
         t0 = exposure[case]
         if any(exposure.get(m, np.inf) < t0 for m in home):
@@ -146,6 +152,27 @@ def run_facts(log: EventLog, end_h: float) -> RunFacts:
         quarantined = isolated.get(person, np.inf) < t_pos
         f.found_in_quarantine += int(reason.startswith("quarantine") or quarantined)
     return f
+
+
+ISOLATING = ("isolated", "moved_to_central", "home_quarantine_breach_found")
+"""Events from which a person no longer transmits in the community: an ``isolated``
+that is not a non-compliant home quarantine, a move to a central room, a home
+quarantine breach found (the person is secured at home)."""
+
+
+def isolation_times(log: EventLog) -> dict[str, float]:
+    """When each person was first isolated for transmission purposes.
+
+    An ``isolated`` event of a home quarantine with ``compliant`` false does not
+    count: the person still goes out and transmits (``world.isolated`` is not set)
+    until a check finds the breach, a central room or the hospital takes them.
+    """
+    first: dict[str, float] = {}
+    for e in log.among(*ISOLATING):
+        if e.kind == "isolated" and e.details.get("compliant") is False:
+            continue
+        first.setdefault(e.entity, e.t)
+    return first
 
 
 def weibull_mean_censored(observed: np.ndarray, censored: np.ndarray) -> float:

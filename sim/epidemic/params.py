@@ -98,6 +98,9 @@ class Preset(Strict):
     presymptomatic: float = Field(ge=0, le=1)
     asymptomatic: float = Field(ge=0, le=1)
     latent_period: float = Field(default=0.0, ge=0)
+    omega: PositiveFloat = Field(
+        default=2.0, description="skew-normal scale of exposure times (days; the paper's 2)"
+    )
     household_attack: float | None = Field(default=None, ge=0, le=1)
     sources: str
 
@@ -129,23 +132,26 @@ PRESETS: dict[str, Preset] = {
         k=0.4,
         incubation_shape=2.1,
         incubation_scale=4.449,  # mean 3.94 d, sd 1.97 d
-        presymptomatic=0.31,
+        presymptomatic=0.25,
         asymptomatic=0.32,
         latent_period=1.0,
-        household_attack=0.88,
+        omega=2.75,
+        household_attack=0.85,
         sources="R0 8.2: Liu & Rocklöv 2022 J Travel Med 29:taac037 (Omicron mean); incubation "
         "mean 3.94 d, sd 1.97 d: Hangzhou BA.1.1 3.8 d (Xin et al. 2022 IJID 126:132), Beijing "
-        "BA.2 median 4.0 d, IQR 3-6 (Du et al. 2022 Chin J Epidemiol 43:1364), Shanghai BA.2 "
-        "4.6 d (Wei et al. 2023 Influenza Other Respir Viruses 17:e13097); latent period: a "
-        "minimum generation time of 1 d, below the mean latent periods 2.65 d (Jiang et al. "
-        "2023 Chin J Prev Med 57:659) and 3.1 d (Xin et al. 2022); asymptomatic 0.32: Shang "
-        "et al. 2022 Vaccines 10:1049 (32.4%; China 2022: 28.3%, Jiang et al. 2023); "
-        "household_attack 0.88 per member over a whole infectious period (Poisson attempts "
-        "while the case is at home): with the flagship's vaccination 0.77, the Shanghai "
-        "lockdown households' rate (77.1%, Wei et al. 2023; US index cases not isolating "
-        "67.5%, Baker et al. 2022 MMWR 71:341), calibrated on seeds 1-50 to the realised BA.2 "
-        "China household attack rate (42.9%, PMC10959284); presymptomatic 0.31 "
-        "(skew-normal shape; intrinsic share before onset 0.26) and the incubation mean: "
+        "BA.2 median 4.0 d, IQR 3-6 (Du et al. 2022 Chin J Epidemiol 43:1364), Shanghai BA.2 4.6 d "
+        "(Wei et al. 2023 Influenza Other Respir Viruses 17:e13097); latent period: a minimum "
+        "generation time of 1 d, below the mean latent periods 2.65 d (Jiang et al. 2023 Chin J"
+        " Prev Med 57:659) and 3.1 d (Xin et al. 2022); asymptomatic 0.32: Shang et al. 2022 "
+        "Vaccines 10:1049 (32.4%; China 2022: 28.3%, Jiang et al. 2023); household_attack 0.85 "
+        "per member over a whole infectious period (Poisson attempts while the case is at "
+        "home): with the flagship's vaccination 0.74, between the US index cases not isolating "
+        "(67.5%, Baker et al. 2022 MMWR 71:341) and the Shanghai lockdown households (77.1%, "
+        "Wei et al. 2023), calibrated on seeds 1-50 of the flagship with point-to-point "
+        "transfer to the realised BA.2 China household attack rate (42.9%, PMC10959284); omega "
+        "2.75 d (skew-normal scale; the paper's 2 d gives an intrinsic generation time of 5.2 d"
+        " at the same shape, below Manica et al. 2022's 6.84 d, 5.72-8.60; 2.75 d gives 5.75 "
+        "d), presymptomatic 0.25 (skew-normal shape; intrinsic share before onset 0.20): "
         "calibrated on seeds 1-50 of the flagship to the realised pre-symptomatic share "
         "(33.6-57.2%: Xin et al. 2022, Manica et al. 2022 Lancet Reg Health Eur 19:100446, Wei "
         "et al. 2023) and serial interval (3.0-3.9 d); k 0.4: planning assumption, inside Hong "

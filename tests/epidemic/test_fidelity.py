@@ -74,3 +74,43 @@ def test_intrinsic_presymptomatic_share_without_latent_period_is_p() -> None:
     late = fidelity.intrinsic(ModelParams(presymptomatic=0.3, latent_period=3.0), n=40_000)
     assert late["presymptomatic_share"] < own["presymptomatic_share"]
     assert late["generation_time_mean_d"] > own["generation_time_mean_d"]
+
+
+def test_a_non_compliant_home_quarantine_is_not_isolation() -> None:
+    """An ``isolated`` home quarantine with ``compliant`` false leaves the person out
+    (transmitting); the check that finds the breach isolates them."""
+    log = EventLog()
+    log.record(5.0, "isolated", "transfer_isolation", "", "7", {"mode": "home_quarantine"})
+    log.record(
+        8.0,
+        "isolated",
+        "transfer_isolation",
+        "",
+        "9",
+        {"mode": "home_quarantine", "compliant": False},
+    )
+    log.record(20.0, "home_quarantine_breach_found", "transfer_isolation", "", "9", {})
+    log.record(
+        9.0,
+        "isolated",
+        "transfer_isolation",
+        "",
+        "8",
+        {"mode": "home_quarantine", "compliant": False},
+    )
+    assert fidelity.isolation_times(log) == {"7": 5.0, "9": 20.0}
+
+
+def test_an_arrival_held_from_the_check_is_no_household_index_case() -> None:
+    """A risk-area arrival handed over point to point met its household only through the
+    attempts that reached a member (it was held at the check, when a case meets its
+    household), so its household's denominator is not in the log: it is left out."""
+    log = EventLog()
+    _infection(log, "1", "", -48.0, 24.0, checkpoint="a", checked=True)
+    log.record(0.0, "arrival_quarantine", "traffic_control", "", "1", {"level": "medium"})
+    log.record(1.0, "contact_exposed", "epidemic", "", "2", {"source": "1", "setting": "household"})
+    _infection(log, "2", "1", 1.0, 96.0)
+    log.record(30.0, "isolated", "transfer_isolation", "", "1", {"mode": "hospital"})
+    f = fidelity.run_facts(log, end_h=336.0)
+    assert f.by_symptomatic == 1  # still an infector of the line list
+    assert (f.household_members, f.household_members_all) == (0, 0)
