@@ -75,20 +75,33 @@ def run_batch(scenario: Scenario, plan: str, items: Sequence[tuple[int, int]]) -
 
 
 def make_batches(
-    plans: Sequence[str], todo: dict[str, list[tuple[int, int]]], size: int
+    plans: Sequence[str], todo: dict[str, list[tuple[int, int]]], size: int, workers: int = 1
 ) -> list[Batch]:
-    """Batches in replication-major order, so all plans advance together."""
-    chunks = {p: [todo[p][i : i + size] for i in range(0, len(todo[p]), size)] for p in plans}
-    out = []
-    for k in range(max((len(c) for c in chunks.values()), default=0)):
+    """Batches in replication-major order, so all plans advance together.
+
+    With several workers the batches shrink toward the end (guided scheduling):
+    a round of batches (one per plan) holds at most ``1 / (2 · workers)`` of the
+    replications still to do, so the last batches are short and the workers
+    finish together instead of one idling while the other runs a full batch.
+    Batching never changes results, only when they arrive.
+    """
+    pos = dict.fromkeys(plans, 0)
+    out: list[Batch] = []
+    while True:
+        left = {p: len(todo[p]) - pos[p] for p in plans}
+        if not any(left.values()):
+            return out
+        k = size
+        if workers > 1:
+            k = max(1, min(size, -(-sum(left.values()) // (2 * workers * len(plans)))))
         for i, p in enumerate(plans):
-            if k < len(chunks[p]):
-                out.append(Batch(i, p, tuple(chunks[p][k])))
-    return out
+            if left[p]:
+                out.append(Batch(i, p, tuple(todo[p][pos[p] : pos[p] + k])))
+                pos[p] = min(len(todo[p]), pos[p] + k)
 
 
 def batch_size(total: int, workers: int) -> int:
-    """About eight batches per worker, each of 1–25 replications."""
+    """About eight batches per worker, each of 1–25 replications (the largest batch)."""
     return max(1, min(25, -(-total // max(1, workers * 8))))
 
 
@@ -110,10 +123,22 @@ def _watch_parent(parent: int) -> None:
             os._exit(1)  # the comparison was killed: do not linger as an orphan
 
 
-def _worker_init(parent: int) -> None:
-    """Workers leave Ctrl-C to the parent and exit when the parent dies."""
+_SCENARIOS: Sequence[Scenario] = ()
+"""A pool worker's arms' scenarios, received once when it starts."""
+
+
+def _worker_init(parent: int, scenarios: Sequence[Scenario]) -> None:
+    """Workers leave Ctrl-C to the parent, exit when the parent dies and keep the
+    scenarios, so a batch ships only its (replication, seed) pairs."""
+    global _SCENARIOS
+    _SCENARIOS = scenarios
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _pool_batch(arm: int, plan: str, items: Sequence[tuple[int, int]]) -> list[Row]:
+    """:func:`run_batch` in a pool worker, on the scenario it received at start."""
+    return run_batch(_SCENARIOS[arm], plan, items)
 
 
 def process_pool(
@@ -129,7 +154,7 @@ def process_pool(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_worker_init,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), list(scenarios)),
     )
     pending: set[Future] = set()
     queue = list(reversed(batches))
@@ -137,7 +162,7 @@ def process_pool(
         while queue or pending:
             while queue and len(pending) < 2 * workers:
                 b = queue.pop()
-                pending.add(pool.submit(run_batch, scenarios[b.arm], b.plan, b.items))
+                pending.add(pool.submit(_pool_batch, b.arm, b.plan, b.items))
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
                 yield fut.result()

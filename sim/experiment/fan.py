@@ -67,7 +67,7 @@ def what_if_fan(
     arms = [scenario.model_copy(update={"decisions": {**base, inj.id: option}}) for option in ids]
     seeds = replication_seeds(scenario.meta.seed if seed is None else seed, runs)
     todo = {option: list(enumerate(seeds)) for option in ids}
-    batches = make_batches(ids, todo, batch_size(runs * len(ids), workers))
+    batches = make_batches(ids, todo, batch_size(runs * len(ids), workers), workers)
     rows = process_pool(arms, batches, workers) if workers > 1 else serial(arms, batches)
     index = {seed: i for i, seed in enumerate(seeds)}
     values: dict[str, dict[str, list[float | None]]] = {

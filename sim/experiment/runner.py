@@ -120,7 +120,9 @@ def execute(
         on_start(total, total - missing)
     if missing == 0:
         return store
-    batches = make_batches([a.id for a in arms], todo, batch_size(missing, workers))
+    batches = make_batches(
+        [a.id for a in arms], todo, batch_size(missing, workers), 1 if scheduler else workers
+    )
     scenarios = [a.scenario for a in arms]
     if scheduler:
         results = dask_backend(scenarios, batches, scheduler, workers)
