@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import simpy
-from simpy.events import NORMAL, PENDING, EventCallbacks, Timeout
+from simpy.events import NORMAL, PENDING, EventCallbacks
 from simpy.resources.resource import PriorityRequest, Release, Request, SortedQueue
 
 from sim.scenario.schema import Agent as AgentSpec
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 
 _KEY = attrgetter("key")
-_new_event = object.__new__
 
 
 class _StaffQueue(SortedQueue):
@@ -234,16 +233,6 @@ class StaffedAgent:
                 entity,
                 {"task": task, "wait_h": round(wait, 6), "queue": queue_len, **details},
             )
-            # SimPy's Timeout(env, duration), built and scheduled in one step
-            if duration < 0:
-                raise ValueError(f"Negative delay {duration}")
-            hold = _new_event(Timeout)
-            hold.env = env
-            hold.callbacks = []
-            hold._value = None
-            hold._delay = duration
-            hold._ok = True
-            heappush(env._queue, (env._now + duration, NORMAL, next(env._eid), hold))
-            yield hold
+            yield env.timeout(duration)  # the engine's Environment: built in one step
             record(env._now, "task_end", subject, aid, entity, {"task": task, **details})
         return wait
